@@ -4,7 +4,7 @@ import type { LogEntry } from '../core/log-format.ts';
 export function MessageList({ entries }: { entries: LogEntry[] }) {
   if (entries.length === 0) return <p class="empty">No messages yet.</p>;
   return (
-    <ol class="messages" aria-label="Messages">
+    <ol class="messages" aria-label="Conversation">
       {entries.map((entry) =>
         entry.from === null ? (
           <li class="event">

@@ -1,0 +1,70 @@
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** How much of the file's end `tail` reads at a time. */
+const CHUNK_BYTES = 16 * 1024;
+
+/**
+ * The chat's one shared log file. Both clients write through this one object: appends wait in a
+ * queue and go out one whole line at a time, in the order they were asked for, through one open
+ * file handle. So two requests at once can never interleave, tear or lose a line.
+ */
+export class LogFile {
+  #handle: Promise<FileHandle> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  /** Appends one line (given without its newline); resolves once it is written. */
+  append(line: string): Promise<void> {
+    const write = this.#queue.then(async () => {
+      this.#handle ??= open(this.path, 'a');
+      await (await this.#handle).appendFile(`${line}\n`, 'utf8');
+    });
+    this.#queue = write.catch(() => undefined);
+    return write;
+  }
+
+  /**
+   * The last `maxLines` complete lines, read backwards from the end of the file, so the cost
+   * depends on those lines only, never on the size of the whole log. '' when there is no file.
+   */
+  async tail(maxLines: number): Promise<string> {
+    const file = await open(this.path, 'r').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!file) return '';
+    try {
+      return await readTail(file, maxLines);
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** Waits for queued lines to be written, then closes the file. */
+  async close(): Promise<void> {
+    await this.#queue;
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await (await handle)?.close();
+  }
+}
+
+async function readTail(file: FileHandle, maxLines: number): Promise<string> {
+  const { size } = await file.stat();
+  const chunks: Buffer[] = [];
+  let start = size;
+  let newlines = 0;
+  while (start > 0 && newlines <= maxLines) {
+    const length = Math.min(CHUNK_BYTES, start);
+    start -= length;
+    const chunk = Buffer.alloc(length);
+    await file.read(chunk, 0, length, start);
+    chunks.unshift(chunk);
+    for (const byte of chunk) if (byte === 0x0a) newlines++;
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  const lines = complete.split('\n').slice(0, -1);
+  return lines.slice(-maxLines).map((line) => `${line}\n`).join('');
+}

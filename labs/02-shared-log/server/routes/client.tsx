@@ -1,0 +1,54 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { eventLine, messageLine, parseLog } from '../core/log-format.ts';
+import { checkMessage, isBlank, type Role } from '../core/message.ts';
+import type { LogFile } from '../log-file.ts';
+import { ChatPage } from '../views/ChatPage.tsx';
+
+/** A form post larger than this is refused before it is read (a 2000-character message fits). */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** How many of the log's last lines a page shows: a refresh costs the same however long the log. */
+export const SHOWN_LINES = 200;
+
+export interface ClientDeps {
+  log: LogFile;
+  now: () => Date;
+}
+
+/**
+ * One client's pages, mounted at `/user` or `/agent`, both on the shared log:
+ * `GET /` shows the conversation, `POST /` (Send/Refresh) appends a message if there is one and
+ * shows the conversation again, `POST /end` appends an end-of-chat line.
+ */
+export function clientRoutes(role: Role, { log, now }: ClientDeps) {
+  async function render(c: Context, status: 200 | 413 | 422 = 200, notice?: string, draft?: string) {
+    const entries = parseLog(await log.tail(SHOWN_LINES));
+    return c.html(<ChatPage role={role} entries={entries} notice={notice} draft={draft} />, status);
+  }
+
+  function showPage(c: Context) {
+    return render(c);
+  }
+
+  async function sendOrRefresh(c: Context) {
+    const { message } = await c.req.parseBody();
+    if (isBlank(message)) return c.redirect(`/${role}`, 303);
+    const checked = checkMessage(message);
+    if (!checked.ok) return render(c, 422, checked.error, typeof message === 'string' ? message : '');
+    await log.append(messageLine(now(), role, checked.text));
+    return c.redirect(`/${role}`, 303);
+  }
+
+  async function endChat(c: Context) {
+    await log.append(eventLine(now(), `${role} ended the chat`));
+    return c.redirect(`/${role}`, 303);
+  }
+
+  const tooLarge = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => render(c, 413, 'That message is far too large; nothing was sent.'),
+  });
+
+  return new Hono().get('/', showPage).post('/', tooLarge, sendOrRefresh).post('/end', endChat);
+}

@@ -1,0 +1,48 @@
+import type { LogEntry } from '../core/log-format.ts';
+import type { Role } from '../core/message.ts';
+import { MAX_MESSAGE_LENGTH } from '../core/message.ts';
+import { Layout } from './Layout.tsx';
+import { MessageList } from './MessageList.tsx';
+
+export interface ChatPageProps {
+  role: Role;
+  entries: LogEntry[];
+  /** A sentence to show above the form, e.g. why a message was refused. */
+  notice?: string;
+  /** What the person had typed, given back when it was refused. */
+  draft?: string;
+}
+
+/** One client's page: the shared conversation, and a form that posts to it and refreshes it. */
+export function ChatPage({ role, entries, notice, draft = '' }: ChatPageProps) {
+  return (
+    <Layout title={`Chat Lab 02 · ${role}`}>
+      <header>
+        <h1>
+          Chat Lab 02 · <span class={`who from-${role}`}>{role}</span>
+        </h1>
+        <p class="hint">Both windows share chat.log. Press Send/Refresh with an empty box to see new messages.</p>
+      </header>
+      <main>
+        <MessageList entries={entries} />
+      </main>
+      <footer>
+        {notice && (
+          <p class="notice" role="alert">
+            {notice}
+          </p>
+        )}
+        <form method="post" class="send">
+          <label for="message">Message</label>
+          <input id="message" name="message" value={draft} maxlength={MAX_MESSAGE_LENGTH} autocomplete="off" autofocus />
+          <button type="submit">Send/Refresh</button>
+        </form>
+        <form method="post" action={`/${role}/end`}>
+          <button type="submit" class="secondary">
+            End chat
+          </button>
+        </form>
+      </footer>
+    </Layout>
+  );
+}
