@@ -50,7 +50,7 @@ describe('02 shared log: HTTP', () => {
 
   it('treats an empty or blank message as a refresh: it redirects and writes nothing', async (t) => {
     const { post, contents } = await setup(t);
-    for (const fields of [{ message: '' }, { message: '  \n ' }, {}]) {
+    for (const fields of [{ message: '' }, { message: '  \n ' }, {}] as Record<string, string>[]) {
       const res = await post('/user', fields);
       assert.equal(res.status, 303);
       assert.equal(res.headers.get('location'), '/user');
