@@ -17,7 +17,7 @@ export class LogFile {
   /** Appends one line (given without its newline); resolves once it is written. */
   append(line: string): Promise<void> {
     const write = this.#queue.then(async () => {
-      this.#handle ??= open(this.path, 'a');
+      this.#handle ??= this.#open();
       await (await this.#handle).appendFile(`${line}\n`, 'utf8');
     });
     this.#queue = write.catch(() => undefined);
@@ -48,6 +48,14 @@ export class LogFile {
     this.#handle = undefined;
     await (await handle)?.close();
   }
+
+  /** Opens for appending; a failed open is forgotten, so the next append tries again. */
+  #open(): Promise<FileHandle> {
+    return open(this.path, 'a').catch((error: Error) => {
+      this.#handle = undefined;
+      throw error;
+    });
+  }
 }
 
 async function readTail(file: FileHandle, maxLines: number): Promise<string> {
@@ -58,8 +66,8 @@ async function readTail(file: FileHandle, maxLines: number): Promise<string> {
   while (start > 0 && newlines <= maxLines) {
     const length = Math.min(CHUNK_BYTES, start);
     start -= length;
-    const chunk = Buffer.alloc(length);
-    await file.read(chunk, 0, length, start);
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, start);
+    const chunk = buffer.subarray(0, bytesRead);
     chunks.unshift(chunk);
     for (const byte of chunk) if (byte === 0x0a) newlines++;
   }

@@ -91,10 +91,17 @@ describe('02 shared log: HTTP', () => {
     assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   });
 
-  it('answers 404 for unknown paths and files outside client/', async (t) => {
+  it('answers 404 for unknown paths, wrong methods and files outside client/', async (t) => {
     const { app } = await setup(t);
     for (const path of ['/nope', '/user/nope', '/static/../server/app.ts', '/chat.log']) {
       assert.equal((await app.request(path)).status, 404, path);
     }
+    assert.equal((await app.request('/user', { method: 'DELETE' })).status, 404);
+  });
+
+  it('serves the stylesheet and the landing page script', async (t) => {
+    const { app } = await setup(t);
+    assert.match((await app.request('/static/style.css')).headers.get('content-type') ?? '', /text\/css/);
+    assert.equal((await app.request('/static/home.js')).status, 200);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { tempDir } from '@chat-lab/test-support';
@@ -47,5 +48,15 @@ describe('02 shared log: log file', () => {
     for (let i = 0; i < 50; i++) void log.append(`queued ${i}`);
     await log.close();
     assert.equal((await readFile(path, 'utf8')).split('\n').length, 51);
+  });
+
+  it('recovers when the log folder comes back after a failed write, and still closes cleanly', async (t) => {
+    const { path, log } = await logIn(t);
+    await rm(dirname(path), { recursive: true });
+    await assert.rejects(log.append('lost'), { code: 'ENOENT' });
+    await mkdir(dirname(path));
+    await log.append('back');
+    await log.close();
+    assert.equal(await readFile(path, 'utf8'), 'back\n');
   });
 });
