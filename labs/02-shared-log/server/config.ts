@@ -26,13 +26,14 @@ export class ConfigError extends Error {}
 const USAGE = `usage: ${LAB_SCRIPT} -- [--host] [--port N]`;
 
 /**
- * The lab's settings, from flags first, then the environment (`.env` included), then defaults:
+ * The lab's settings, from flags first, then the environment (`.env` included; an empty value
+ * counts as unset), then defaults:
  * `PORT` 3000, `HOST` 127.0.0.1 (`--host` listens on every interface), `LOG_DIR` `logs/<lab>/`.
  */
 export function readConfig(env: NodeJS.ProcessEnv, argv: string[], cwd = process.cwd()): Config {
   const flags = parseFlags(argv);
   return {
-    port: readPort(flags.port ?? env.PORT ?? '3000'),
+    port: readPort(flags.port ?? (env.PORT || '3000')),
     host: flags.host ? '0.0.0.0' : env.HOST || '127.0.0.1',
     logDir: env.LOG_DIR ? resolve(cwd, env.LOG_DIR) : resolve(REPO_ROOT, 'logs', LAB_NAME),
   };

@@ -14,6 +14,10 @@ describe('02 shared log: config', () => {
     assert.deepEqual(config, { port: 4000, host: '::1', logDir: '/somewhere/my-logs' });
   });
 
+  it('takes an empty value as unset, as in a .env line `PORT=`', () => {
+    assert.deepEqual(readConfig({ PORT: '', HOST: '', LOG_DIR: '' }, []), readConfig({}, []));
+  });
+
   it('lets flags win: --host listens everywhere, --port picks the port', () => {
     const config = readConfig({ PORT: '4000', HOST: '127.0.0.1' }, ['--host', '--port', '0']);
     assert.equal(config.host, '0.0.0.0');
