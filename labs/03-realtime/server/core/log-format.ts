@@ -1,0 +1,87 @@
+/**
+ * The log line format, kept by every lab: one entry is always exactly one line.
+ *
+ *     2026-11-22 14:03:07 <user> hello there         a message: local time, <sender>, text
+ *     2026-11-22 14:05:00 * user ended the chat      an event: local time, *, text
+ *
+ * The text is escaped so that nothing a person types can break a line or forge another one:
+ * `\` becomes `\\`, newline `\n`, carriage return `\r`, tab `\t`, any other control character
+ * `\xHH`, and the invisible characters that reorder or split lines on screen (line and paragraph
+ * separators, bidirectional overrides) `\uHHHH`. `parseLine` undoes exactly that.
+ */
+
+/** One line of a log, read back. `from` is the sender's name, or null for an event. */
+export interface LogEntry {
+  /** Local time, as written: `YYYY-MM-DD hh:mm:ss`. */
+  time: string;
+  from: string | null;
+  text: string;
+}
+
+const UNSAFE = /[\\\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const SHORT: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const ESCAPE = /\\(?:([\\nrt])|x([0-9a-f]{2})|u([0-9a-f]{4}))/g;
+const LINE = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (?:<([^<>\s]+)>|(\*)) (.*)$/;
+
+/** Escapes text so that it fits on one line and reads back unchanged. */
+export function escapeText(text: string): string {
+  return text.replace(UNSAFE, (char) => SHORT[char] ?? hexEscape(char));
+}
+
+function hexEscape(char: string): string {
+  const code = char.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** Reverses {@link escapeText}. */
+export function unescapeText(escaped: string): string {
+  return escaped.replace(ESCAPE, (_, short: string | undefined, x: string | undefined, u: string | undefined) => {
+    if (short) return short === 'n' ? '\n' : short === 'r' ? '\r' : short === 't' ? '\t' : '\\';
+    return String.fromCharCode(parseInt((x ?? u)!, 16));
+  });
+}
+
+/** `YYYY-MM-DD hh:mm:ss` in the server's local time zone. */
+export function formatTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
+  );
+}
+
+/** The line for a message from `from` (no newline at the end). */
+export function messageLine(date: Date, from: string, text: string): string {
+  return `${formatTime(date)} <${from}> ${escapeText(text)}`;
+}
+
+/** The line for an event, such as the end of a conversation. */
+export function eventLine(date: Date, text: string): string {
+  return `${formatTime(date)} * ${escapeText(text)}`;
+}
+
+/** Reads one line back; undefined when it is not a log line. */
+export function parseLine(line: string): LogEntry | undefined {
+  const match = LINE.exec(line);
+  if (!match) return undefined;
+  const [, time, from, , text] = match;
+  return { time: time!, from: from ?? null, text: unescapeText(text!) };
+}
+
+/** Every entry of a log file's contents, oldest first; lines that do not parse are skipped. */
+export function parseLog(contents: string): LogEntry[] {
+  return contents
+    .split('\n')
+    .map(parseLine)
+    .filter((entry): entry is LogEntry => entry !== undefined);
+}
+
+/**
+ * The name of a session's log, from the local time it started: `chat_YYYYMMDD-hhmmss.log`.
+ * A second session started in the same second gets `_2`, a third `_3`, and so on (`attempt`
+ * counts from 1), so `ls` lists them in the order they started.
+ */
+export function logFileName(startedAt: Date, attempt = 1): string {
+  const stamp = formatTime(startedAt).replace(/[-:]/g, '').replace(' ', '-');
+  return attempt === 1 ? `chat_${stamp}.log` : `chat_${stamp}_${attempt}.log`;
+}

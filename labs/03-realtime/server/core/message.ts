@@ -1,0 +1,24 @@
+/** What a client may send, checked before anything is written. */
+
+/** The longest message accepted, in UTF-16 code units (what a browser's `maxlength` counts). */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+/** The two clients of the chat. */
+export const ROLES = ['user', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Checked = { ok: true; text: string } | { ok: false; error: string };
+
+/** Accepts a message worth writing, or says in one sentence why not. */
+export function checkMessage(raw: unknown): Checked {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    return { ok: false, error: 'Type a message first: an empty message is not sent.' };
+  }
+  if (raw.length > MAX_MESSAGE_LENGTH) {
+    return {
+      ok: false,
+      error: `Your message is ${raw.length} characters long; the limit is ${MAX_MESSAGE_LENGTH}. Nothing was sent.`,
+    };
+  }
+  return { ok: true, text: raw };
+}

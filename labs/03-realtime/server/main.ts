@@ -1,0 +1,33 @@
+import { join, relative } from 'node:path';
+import dotenv from 'dotenv';
+import { ConfigError, LAB_NAME, REPO_ROOT, readConfig } from './config.ts';
+import { startServer } from './server.ts';
+
+dotenv.config({ path: join(REPO_ROOT, '.env'), quiet: true });
+
+try {
+  const config = readConfig(process.env, process.argv.slice(2));
+  const server = await startServer(config);
+  server.hub.on('session-start', (id, path) => console.log(`Session ${id} started: ${relative(process.cwd(), path)}`));
+  server.hub.on('session-end', (id, reason) => console.log(`Session ${id} ended (${reason}).`));
+  server.hub.on('drop', (role, reason) => console.log(`Dropped a ${role} window: ${reason}.`));
+  server.hub.on('log-error', (error) => console.error(`Could not write the log: ${error.message}`));
+  const [local, ...lan] = server.urls;
+  console.log(`Chat Lab ${LAB_NAME} is running.`);
+  console.log(`  Open      ${local}`);
+  for (const url of lan) console.log(`  On LAN    ${url}`);
+  console.log(`  Logs in   ${config.logDir}`);
+  console.log('  Ctrl-C stops it.');
+
+  const stop = async () => {
+    await server.close();
+    console.log('\nStopped; logs are written.');
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Error: ${error.message}`);
+  process.exit(1);
+}

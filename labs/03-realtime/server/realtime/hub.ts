@@ -1,0 +1,156 @@
+import { EventEmitter } from 'node:events';
+import { WebSocket, type RawData } from 'ws';
+import { Chat, logLine, type Entry } from '../core/chat.ts';
+import { ROLES, type Role } from '../core/message.ts';
+import { parseClientFrame, type ErrorCode, type Online, type ServerFrame } from '../core/protocol.ts';
+import { LogFile } from '../log-file.ts';
+
+export interface HubOptions {
+  /** Where each session's `chat_YYYYMMDD-hhmmss.log` goes. */
+  logDir: string;
+  now: () => Date;
+  /** New session ids (nanoid in the lab, predictable ones in tests). */
+  newId: () => string;
+  /** How long a session outlives its last client, so that reloading a page does not split it. */
+  graceMs: number;
+  /** A client whose unsent data passes this many bytes has stopped reading: it is dropped. */
+  maxBufferedBytes: number;
+}
+
+/** Where a reconnecting client left off: the last entry it saw. */
+export interface Resume {
+  session?: string;
+  after?: number;
+}
+
+interface HubEvents {
+  'session-start': [id: string, logPath: string];
+  /** Emitted once the session's log is flushed and closed. */
+  'session-end': [id: string, reason: string];
+  drop: [role: Role, reason: string];
+  'log-error': [error: Error];
+}
+
+/**
+ * The connected clients around the pure {@link Chat}: it turns frames into entries, sends every
+ * entry to every client in `seq` order, writes it to the session's log, and keeps everyone
+ * informed of who is online and typing.
+ */
+export class Hub extends EventEmitter<HubEvents> {
+  readonly #chat = new Chat();
+  readonly #clients = new Map<WebSocket, Role>();
+  #log: LogFile | undefined;
+  #logClosed: Promise<void> = Promise.resolve();
+  #grace: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: HubOptions) {
+    super();
+  }
+
+  /** Takes a client that just connected: a welcome with what it missed, then every new entry. */
+  join(socket: WebSocket, role: Role, { session, after }: Resume = {}): void {
+    clearTimeout(this.#grace);
+    this.#clients.set(socket, role);
+    this.#send(socket, { type: 'welcome', role, online: this.#online(), ...this.#chat.catchUp(session, after) });
+    this.#broadcast({ type: 'presence', online: this.#online() }, socket);
+    socket.on('message', (data, isBinary) => this.#receive(socket, role, data, isBinary));
+    socket.on('error', () => undefined); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
+    socket.once('close', () => this.#leave(socket));
+  }
+
+  /** Ends the session (its log gets an end line), says goodbye to every client, flushes the log. */
+  async close(): Promise<void> {
+    clearTimeout(this.#grace);
+    this.#endSession('server stopped: the chat ended');
+    for (const socket of this.#clients.keys()) socket.close(1001, 'server stopping');
+    await this.#logClosed;
+  }
+
+  #receive(socket: WebSocket, role: Role, data: RawData, isBinary: boolean): void {
+    if (isBinary) return this.#refuse(socket, 'binary-frame', 'Frames must be text (JSON), not binary.');
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) return this.#refuse(socket, parsed.code, parsed.message);
+    const { frame } = parsed;
+    switch (frame.type) {
+      case 'send':
+        return this.#deliver(this.#chat.say(role, frame.text, this.options.now().getTime(), this.options.newId));
+      case 'end':
+        if (!this.#endSession(`${role} ended the chat`)) {
+          this.#refuse(socket, 'no-session', 'There is no chat to end: send a message to start one.');
+        }
+        return;
+      case 'typing':
+        return this.#broadcast({ type: 'typing', from: role }, socket);
+    }
+  }
+
+  #endSession(reason: string): boolean {
+    const entry = this.#chat.end(reason, this.options.now().getTime());
+    if (entry) this.#deliver([entry]);
+    return entry !== undefined;
+  }
+
+  #deliver(entries: Entry[]): void {
+    for (const entry of entries) {
+      this.#broadcast({ type: 'entry', entry });
+      if (entry.kind === 'start') this.#openLog(entry);
+      this.#log?.append(logLine(entry)).catch((error: Error) => this.emit('log-error', error));
+      if (entry.kind === 'end') this.#closeLog(entry);
+    }
+  }
+
+  #openLog({ session, time }: Entry): void {
+    const log = new LogFile(this.options.logDir, new Date(time));
+    this.#log = log;
+    log.path.then(
+      (path) => this.emit('session-start', session, path),
+      (error: Error) => this.emit('log-error', error),
+    );
+  }
+
+  #closeLog({ session, text }: Entry): void {
+    const log = this.#log!;
+    this.#log = undefined;
+    this.#logClosed = log.close().then(() => {
+      this.emit('session-end', session, text);
+    });
+  }
+
+  #leave(socket: WebSocket): void {
+    this.#clients.delete(socket);
+    this.#broadcast({ type: 'presence', online: this.#online() });
+    if (this.#clients.size === 0 && this.#chat.session) {
+      this.#grace = setTimeout(() => this.#endSession('everyone left: the chat ended'), this.options.graceMs);
+    }
+  }
+
+  #online(): Online {
+    const online = Object.fromEntries(ROLES.map((role) => [role, 0])) as Online;
+    for (const role of this.#clients.values()) online[role]++;
+    return online;
+  }
+
+  #refuse(socket: WebSocket, code: ErrorCode, message: string): void {
+    this.#send(socket, { type: 'error', code, message });
+  }
+
+  #send(socket: WebSocket, frame: ServerFrame): void {
+    this.#write(socket, JSON.stringify(frame));
+  }
+
+  /** Serialises the frame once, then hands it to every open client but `except`. */
+  #broadcast(frame: ServerFrame, except?: WebSocket): void {
+    const data = JSON.stringify(frame);
+    for (const socket of this.#clients.keys()) if (socket !== except) this.#write(socket, data);
+  }
+
+  #write(socket: WebSocket, data: string): void {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > this.options.maxBufferedBytes) {
+      socket.terminate();
+      this.emit('drop', this.#clients.get(socket)!, 'it stopped reading');
+      return;
+    }
+    socket.send(data);
+  }
+}
