@@ -33,14 +33,15 @@ export class Conversation {
   }
 
   /**
-   * Takes the entries of a welcome frame, which replay what this window missed. A session it
-   * has not seen from the start may begin past entry 1 (its oldest entries were not kept).
+   * Takes the entries of a welcome frame, which replay what this window missed. The replay may
+   * start past the next entry when the oldest ones were not kept (the welcome's `missed` counts
+   * them): it then goes on from there.
    * @param {Entry[]} entries
    * @returns {Entry[]} the ones to show, in order
    */
   replay(entries) {
     return entries.filter((entry) => {
-      if (entry.session !== this.session) {
+      if (entry.session !== this.session || entry.seq > this.seq + 1) {
         this.session = entry.session;
         this.seq = entry.seq - 1;
       }

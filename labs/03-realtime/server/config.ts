@@ -39,7 +39,7 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: string[], cwd = process
     port: readPort(flags.port ?? (env.PORT || '3000')),
     host: flags.host ? '0.0.0.0' : env.HOST || '127.0.0.1',
     logDir: env.LOG_DIR ? resolve(cwd, env.LOG_DIR) : resolve(REPO_ROOT, 'logs', LAB_NAME),
-    graceSeconds: readSeconds(env.SESSION_GRACE_SECONDS || '30'),
+    graceSeconds: readSeconds(env.SESSION_GRACE_SECONDS?.trim() || '30'),
   };
 }
 
@@ -61,8 +61,8 @@ function readPort(raw: string): number {
 
 function readSeconds(raw: string): number {
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) {
-    throw new ConfigError(`SESSION_GRACE_SECONDS must be a number of seconds, 0 or more, not "${raw}".`);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) {
+    throw new ConfigError(`SESSION_GRACE_SECONDS must be a number of seconds from 0 to 86400 (a day), not "${raw}".`);
   }
   return seconds;
 }

@@ -10,7 +10,7 @@ try {
   const server = await startServer(config);
   server.hub.on('session-start', (id, path) => console.log(`Session ${id} started: ${relative(process.cwd(), path)}`));
   server.hub.on('session-end', (id, reason) => console.log(`Session ${id} ended (${reason}).`));
-  server.hub.on('drop', (role, reason) => console.log(`Dropped a ${role} window: ${reason}.`));
+  server.hub.on('drop', (role, reason) => console.log(`Dropped one ${role} window: ${reason}.`));
   server.hub.on('log-error', (error) => console.error(`Could not write the log: ${error.message}`));
   const [local, ...lan] = server.urls;
   console.log(`Chat Lab ${LAB_NAME} is running.`);

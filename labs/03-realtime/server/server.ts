@@ -10,7 +10,7 @@ import { startHeartbeat } from './realtime/heartbeat.ts';
 import { Hub } from './realtime/hub.ts';
 import { upgradeHandler } from './realtime/upgrade.ts';
 
-/** A frame larger than this closes the connection with 1009 (a 2000-character message is ~8 KiB at most). */
+/** A frame larger than this closes the connection with 1009 (a 2000-character message is ~12 KiB at most). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
 /**

@@ -28,6 +28,14 @@ describe('03 realtime: browser modules', () => {
     assert.equal(conversation.accept(entry('S2', 42)), 'show');
   });
 
+  it('goes on past entries too old to replay, and then accepts live ones', () => {
+    const conversation = new Conversation();
+    conversation.accept(entry('S1', 1));
+    const shown = conversation.replay([entry('S1', 600), entry('S1', 601)]);
+    assert.deepEqual(shown.map((e) => e.seq), [600, 601]);
+    assert.equal(conversation.accept(entry('S1', 602)), 'show');
+  });
+
   it('resumes from nowhere before its first entry', () => {
     assert.equal(new Conversation().resumeQuery(), '');
   });

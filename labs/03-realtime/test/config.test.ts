@@ -28,7 +28,7 @@ describe('03 realtime: config', () => {
     for (const PORT of ['abc', '-1', '70000', '3.5']) {
       assert.throws(() => readConfig({ PORT }, []), (error: Error) => error instanceof ConfigError && error.message.includes('PORT must be'));
     }
-    for (const SESSION_GRACE_SECONDS of ['soon', '-1', 'Infinity']) {
+    for (const SESSION_GRACE_SECONDS of ['soon', '-1', 'Infinity', '86401']) {
       assert.throws(() => readConfig({ SESSION_GRACE_SECONDS }, []), /SESSION_GRACE_SECONDS must be a number of seconds/);
     }
     assert.throws(() => readConfig({}, ['--hots']), (error: Error) => error instanceof ConfigError && /usage: npm run lab:03/.test(error.message));

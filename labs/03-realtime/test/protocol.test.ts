@@ -41,6 +41,7 @@ describe('03 realtime: protocol', () => {
       role: 'agent',
       resume: { session: 'V1St_GX-8', after: 12 },
     });
+    assert.equal(checkUpgrade('/ws?role=user', { ...host, origin: 'https://127.0.0.1:3000' }).ok, true, 'behind a TLS proxy');
     const refused: [string, IncomingHttpHeaders, number][] = [
       ['/socket?role=user', host, 404],
       ['/ws?role=user', { ...host, origin: 'http://evil.example' }, 403],

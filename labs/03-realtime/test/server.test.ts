@@ -6,7 +6,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { tempDir } from '@chat-lab/test-support';
 import { ConfigError } from '../server/config.ts';
 import { startServer } from '../server/server.ts';
-import { TestClient } from './ws-client.ts';
+import { TestClient, connectSilently } from './ws-client.ts';
 
 async function start(t: TestContext) {
   const logDir = join(await tempDir(t, 'lab03-server'), 'created', 'on', 'start');
@@ -46,5 +46,30 @@ describe('03 realtime: real server', () => {
     const lines = (await readFile(path, 'utf8')).split('\n');
     assert.equal(lines.length, 103, 'start, 100 messages, end, and the final newline');
     assert.match(lines[101]!, / \* server stopped: the chat ended$/);
+  });
+
+  it('ignores frames that arrive while it closes: no new session, and the log ends with its end line', async (t) => {
+    const { server, logDir } = await start(t);
+    const user = await TestClient.connect(server.urls[0]!, 'role=user');
+    const started = once(server.hub, 'session-start');
+    user.send({ type: 'send', text: 'hi' });
+    await started;
+    user.send({ type: 'end' });
+    for (let i = 0; i < 200; i++) user.send({ type: 'send', text: `too late ${i}` });
+    await server.close();
+    const files = await readdir(logDir);
+    assert.ok(files.length <= 2, `at most the ended session and one cut short by the stop (${files.join(', ')})`);
+    for (const file of files) assert.match(await readFile(join(logDir, file), 'utf8'), / \* (user ended the chat|server stopped: the chat ended)\n$/);
+  });
+
+  it('cuts off a client that never answers the close frame, instead of waiting 30 s for it', { timeout: 10_000 }, async (t) => {
+    const { server } = await start(t);
+    const user = await TestClient.connect(server.urls[0]!, 'role=user');
+    const frozen = connectSilently(server.urls[0]!, 'role=agent');
+    t.after(() => frozen.destroy());
+    await user.next('presence', ({ online }) => online.agent === 1);
+    const userClosed = once(user.socket, 'close');
+    await server.close();
+    assert.equal((await userClosed)[0], 1001, 'the client that answers gets a proper goodbye');
   });
 });

@@ -42,6 +42,7 @@ export class Hub extends EventEmitter<HubEvents> {
   #log: LogFile | undefined;
   #logClosed: Promise<void> = Promise.resolve();
   #grace: NodeJS.Timeout | undefined;
+  #closing = false;
 
   constructor(private readonly options: HubOptions) {
     super();
@@ -58,15 +59,19 @@ export class Hub extends EventEmitter<HubEvents> {
     socket.once('close', () => this.#leave(socket));
   }
 
-  /** Ends the session (its log gets an end line), says goodbye to every client, flushes the log. */
+  /**
+   * Ends the session (its log gets an end line), says goodbye to every client with 1001 (cutting
+   * off, after a second, any that does not answer) and flushes the log.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
     clearTimeout(this.#grace);
     this.#endSession('server stopped: the chat ended');
-    for (const socket of this.#clients.keys()) socket.close(1001, 'server stopping');
-    await this.#logClosed;
+    await Promise.all([this.#logClosed, closeAll([...this.#clients.keys()])]);
   }
 
   #receive(socket: WebSocket, role: Role, data: RawData, isBinary: boolean): void {
+    if (this.#closing) return;
     if (isBinary) return this.#refuse(socket, 'binary-frame', 'Frames must be text (JSON), not binary.');
     const parsed = parseClientFrame(data.toString());
     if (!parsed.ok) return this.#refuse(socket, parsed.code, parsed.message);
@@ -119,7 +124,7 @@ export class Hub extends EventEmitter<HubEvents> {
   #leave(socket: WebSocket): void {
     this.#clients.delete(socket);
     this.#broadcast({ type: 'presence', online: this.#online() });
-    if (this.#clients.size === 0 && this.#chat.session) {
+    if (this.#clients.size === 0 && this.#chat.session && !this.#closing) {
       this.#grace = setTimeout(() => this.#endSession('everyone left: the chat ended'), this.options.graceMs);
     }
   }
@@ -153,4 +158,14 @@ export class Hub extends EventEmitter<HubEvents> {
     }
     socket.send(data);
   }
+}
+
+/** How long a client may take to answer the server's close frame before it is cut off. */
+const CLOSE_TIMEOUT_MS = 1000;
+
+function closeAll(sockets: WebSocket[]): Promise<unknown> {
+  const cutOff = setTimeout(() => sockets.forEach((socket) => socket.terminate()), CLOSE_TIMEOUT_MS);
+  const closed = sockets.map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+  for (const socket of sockets) socket.close(1001, 'server stopping');
+  return Promise.all(closed).finally(() => clearTimeout(cutOff));
 }

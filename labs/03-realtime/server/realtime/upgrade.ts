@@ -17,7 +17,7 @@ const SEQ = /^\d{1,9}$/;
 export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeaders): UpgradeCheck {
   const { pathname, searchParams } = new URL(url ?? '/', 'http://upgrade.invalid');
   if (pathname !== '/ws') return { ok: false, status: 404, reason: 'WebSockets live at /ws.' };
-  if (headers.origin !== undefined && headers.origin !== `http://${headers.host}`) {
+  if (headers.origin !== undefined && headers.origin !== `http://${headers.host}` && headers.origin !== `https://${headers.host}`) {
     return { ok: false, status: 403, reason: `Origin ${headers.origin} may not connect to this server.` };
   }
   const role = searchParams.get('role') as Role;
