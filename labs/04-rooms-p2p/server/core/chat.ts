@@ -1,0 +1,299 @@
+import {
+  LOBBY,
+  type Command,
+  type Entry,
+  type ErrorCode,
+  type GateState,
+  type RoomInfo,
+  type ServerFrame,
+  type SignalData,
+  type UserInfo,
+} from '../../shared/protocol.ts';
+import { ROOM_NAME, parseLine } from './commands.ts';
+
+/** The I/O layer's number for one connection. */
+export type ConnId = number;
+
+/** What the I/O layer must do after a step of the chat, in this order. */
+export interface Effects {
+  /** Frames to send: each frame to every connection listed. */
+  send: { to: ConnId[]; frame: ServerFrame }[];
+  /** New entries for the log, in the order they were numbered. */
+  log: Entry[];
+  /** Connections to close. */
+  close: { conn: ConnId; code: number; reason: string }[];
+  /** The room list changed: tell everybody (the I/O layer may batch these). */
+  roomsChanged: boolean;
+}
+
+/** A registered person, as the chat needs to know them. */
+export interface Person {
+  login: string;
+  firstName: string;
+  lastName: string;
+}
+
+/** Where a reconnecting client left off: the last entry it saw in a room. */
+export interface Resume {
+  room?: string;
+  after?: number;
+}
+
+/** How many entries of each room the server keeps to replay. */
+export const HISTORY_LIMIT = 500;
+
+/** Close status for a tab that another tab of the same person replaced. */
+export const REPLACED = 4000;
+
+interface Room {
+  name: string;
+  creator: string | null;
+  seq: number;
+  history: Entry[];
+  members: Set<Member>;
+}
+
+interface Member {
+  conn: ConnId;
+  login: string;
+  room: Room;
+}
+
+const key = (name: string) => name.toLowerCase();
+
+/**
+ * The chat's rooms, members and n-gate, without sockets, files or clocks: every method takes the
+ * time it happens at and returns the {@link Effects} for the I/O layer to carry out.
+ * Logins and room names are case-insensitive. A person has at most one connection: a new tab
+ * replaces the old one, which keeps their room.
+ */
+export class Chat {
+  readonly #rooms = new Map<string, Room>();
+  readonly #members = new Map<string, Member>();
+  readonly #byConn = new Map<ConnId, Member>();
+  readonly #gate: GateState | null;
+  readonly #directory: () => Person[];
+  readonly #historyLimit: number;
+
+  constructor({ gate = 0, directory, historyLimit = HISTORY_LIMIT }: { gate?: number; directory: () => Person[]; historyLimit?: number }) {
+    this.#gate = gate > 0 ? { needed: gate, connected: 0, open: false } : null;
+    this.#directory = directory;
+    this.#historyLimit = historyLimit;
+    this.#rooms.set(LOBBY, { name: LOBBY, creator: null, seq: 0, history: [], members: new Set() });
+  }
+
+  /** The rooms, the lobby first, with their member counts. */
+  rooms(): RoomInfo[] {
+    const [lobby, ...others] = [...this.#rooms.values()];
+    others.sort((a, b) => key(a.name).localeCompare(key(b.name)));
+    return [lobby!, ...others].map(({ name, members, creator }) => ({ name, members: members.size, creator }));
+  }
+
+  /** A logged-in person connected. They land in the lobby, or back in the room they resume. */
+  connect(conn: ConnId, login: string, time: number, resume: Resume = {}): Effects {
+    const fx = effects();
+    const existing = this.#members.get(key(login));
+    if (existing) {
+      fx.close.push({ conn: existing.conn, code: REPLACED, reason: 'replaced: you opened the chat in another tab' });
+      this.#byConn.delete(existing.conn);
+      existing.conn = conn;
+      this.#byConn.set(conn, existing);
+      this.#send(fx, [conn], { type: 'welcome', you: existing.login, rooms: this.rooms(), gate: this.#gateState() });
+      this.#sendJoined(fx, existing, resume);
+      return fx;
+    }
+    const resumed = resume.room !== undefined ? this.#rooms.get(key(resume.room)) : undefined;
+    const room = resumed ?? this.#lobby();
+    this.#send(fx, [conn], { type: 'welcome', you: login, rooms: this.rooms(), gate: this.#gateState() });
+    this.#notice(fx, room, time, `${login} joined`);
+    const member: Member = { conn, login, room };
+    room.members.add(member);
+    this.#members.set(key(login), member);
+    this.#byConn.set(conn, member);
+    fx.roomsChanged = true;
+    const opensGate = this.#gate !== null && !this.#gate.open && this.#countForGate(fx);
+    if (!opensGate) this.#sendJoined(fx, member, resumed ? resume : {});
+    return fx;
+  }
+
+  /** A connection closed. Its person leaves; the rooms they created are deleted. */
+  disconnect(conn: ConnId, time: number): Effects {
+    const fx = effects();
+    const member = this.#byConn.get(conn);
+    if (!member) return fx;
+    this.#byConn.delete(conn);
+    this.#members.delete(key(member.login));
+    member.room.members.delete(member);
+    this.#notice(fx, member.room, time, `${member.login} left`);
+    for (const room of [...this.#rooms.values()]) {
+      if (room.creator === member.login) this.#deleteRoom(fx, room, time, `${member.login}, who created it, left`);
+    }
+    if (this.#gate && !this.#gate.open) this.#countForGate(fx);
+    fx.roomsChanged = true;
+    return fx;
+  }
+
+  /** A line typed in the message box: a message to the sender's room, or a `#` command. */
+  say(conn: ConnId, text: string, time: number): Effects {
+    const member = this.#byConn.get(conn);
+    if (!member) return effects();
+    const line = parseLine(text);
+    switch (line.kind) {
+      case 'message': {
+        const fx = effects();
+        this.#entry(fx, member.room, time, 'message', member.login, text);
+        return fx;
+      }
+      case 'command':
+        return this.command(conn, line.command, time);
+      case 'private':
+        return this.#refuse(conn, 'private-is-p2p', 'Private messages go straight to the other browser, never through the server: send them from the chat page.');
+      case 'error':
+        return this.#refuse(conn, line.code, line.message);
+    }
+  }
+
+  /** A `#` command, typed or sent by a button. */
+  command(conn: ConnId, command: Command, time: number): Effects {
+    const member = this.#byConn.get(conn);
+    if (!member) return effects();
+    const fx = effects();
+    switch (command.name) {
+      case 'create': {
+        if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', 'Room names are 1 to 32 letters, digits, _ or -.');
+        if (this.#rooms.has(key(command.room))) return this.#refuse(conn, 'room-exists', `There is already a room called ${command.room}.`);
+        const room: Room = { name: command.room, creator: member.login, seq: 0, history: [], members: new Set() };
+        this.#rooms.set(key(room.name), room);
+        this.#move(fx, member, room, time);
+        return fx;
+      }
+      case 'go': {
+        const room = this.#rooms.get(key(command.room));
+        if (!room) return this.#refuse(conn, 'no-such-room', `There is no room called ${command.room}: #lR lists the rooms.`);
+        if (room === member.room) return this.#refuse(conn, 'already-there', `You are already in ${room.name}.`);
+        this.#move(fx, member, room, time);
+        return fx;
+      }
+      case 'leave':
+        if (member.room === this.#lobby()) {
+          this.#send(fx, [conn], { type: 'info', text: 'You are in the lobby already: #eR only leaves other rooms.' });
+          return fx;
+        }
+        this.#move(fx, member, this.#lobby(), time);
+        return fx;
+      case 'list':
+        this.#send(fx, [conn], { type: 'rooms', rooms: this.rooms() });
+        return fx;
+      case 'delete': {
+        const room = this.#rooms.get(key(command.room));
+        if (!room) return this.#refuse(conn, 'no-such-room', `There is no room called ${command.room}: #lR lists the rooms.`);
+        if (room.creator !== member.login) {
+          const who = room.creator ? `only its creator, ${room.creator}, can` : 'nobody can';
+          return this.#refuse(conn, 'not-creator', `You cannot delete ${room.name}: ${who}.`);
+        }
+        this.#deleteRoom(fx, room, time, `${member.login} deleted it`);
+        return fx;
+      }
+      case 'users':
+        this.#send(fx, [conn], { type: 'users', users: this.#users() });
+        return fx;
+      case 'exit':
+        fx.close.push({ conn, code: 1000, reason: 'bye' });
+        return fx;
+    }
+  }
+
+  /** WebRTC signaling for another online person, stamped with the sender's real login. */
+  signal(conn: ConnId, to: string, data: SignalData): Effects {
+    const member = this.#byConn.get(conn);
+    if (!member) return effects();
+    const target = this.#members.get(key(to));
+    if (!target || target === member) return this.#refuse(conn, 'user-offline', target ? 'That is you.' : `${to} is not online.`);
+    const fx = effects();
+    this.#send(fx, [target.conn], { type: 'signal', from: member.login, data });
+    return fx;
+  }
+
+  #users(): UserInfo[] {
+    return this.#directory().map(({ login, firstName, lastName }) => {
+      const member = this.#members.get(key(login));
+      return { login, firstName, lastName, online: member !== undefined, room: member?.room.name ?? null };
+    });
+  }
+
+  #lobby(): Room {
+    return this.#rooms.get(LOBBY)!;
+  }
+
+  #gateState(): GateState | null {
+    return this.#gate && { ...this.#gate };
+  }
+
+  /**
+   * Counts who is connected while the gate is closed. The N-th person opens it: everybody then
+   * gets their room with every entry held so far. Returns whether it opened.
+   */
+  #countForGate(fx: Effects): boolean {
+    const gate = this.#gate!;
+    gate.connected = this.#members.size;
+    gate.open = gate.connected >= gate.needed;
+    this.#send(fx, [...this.#byConn.keys()], { type: 'gate', gate: { ...gate } });
+    if (gate.open) for (const member of this.#byConn.values()) this.#sendJoined(fx, member, {});
+    return gate.open;
+  }
+
+  #move(fx: Effects, member: Member, to: Room, time: number, { announce = true } = {}): void {
+    member.room.members.delete(member);
+    if (announce) this.#notice(fx, member.room, time, `${member.login} left for ${to.name}`);
+    this.#notice(fx, to, time, `${member.login} joined`);
+    to.members.add(member);
+    member.room = to;
+    this.#sendJoined(fx, member, {});
+    fx.roomsChanged = true;
+  }
+
+  #deleteRoom(fx: Effects, room: Room, time: number, why: string): void {
+    this.#notice(fx, room, time, `Room ${room.name} was deleted (${why}); everyone here goes back to the lobby.`);
+    this.#rooms.delete(key(room.name));
+    for (const member of room.members) this.#move(fx, member, this.#lobby(), time, { announce: false });
+    fx.roomsChanged = true;
+  }
+
+  /** The `joined` frame: the room's entries after `resume.after` (all it keeps for a newcomer). */
+  #sendJoined(fx: Effects, member: Member, { room, after = 0 }: Resume): void {
+    const { name, history, seq } = member.room;
+    const held = this.#gate !== null && !this.#gate.open;
+    const from = room !== undefined && key(room) === key(name) ? after : 0;
+    const entries = held ? [] : history.filter((entry) => entry.seq > from);
+    const missed = held ? 0 : Math.max(0, (history[0]?.seq ?? seq + 1) - 1 - from);
+    this.#send(fx, [member.conn], { type: 'joined', room: name, entries, missed, last: held ? 0 : seq });
+  }
+
+  #notice(fx: Effects, room: Room, time: number, text: string): void {
+    this.#entry(fx, room, time, 'notice', null, text);
+  }
+
+  /** Numbers a new entry of `room`, keeps it, logs it, and sends it to the room (unless the gate holds it). */
+  #entry(fx: Effects, room: Room, time: number, kind: Entry['kind'], from: string | null, text: string): void {
+    const entry: Entry = { room: room.name, seq: ++room.seq, time, kind, from, text };
+    room.history.push(entry);
+    if (room.history.length > this.#historyLimit) room.history.shift();
+    fx.log.push(entry);
+    if (this.#gate && !this.#gate.open) return;
+    this.#send(fx, [...room.members].map((member) => member.conn), { type: 'entry', entry });
+  }
+
+  #send(fx: Effects, to: ConnId[], frame: ServerFrame): void {
+    if (to.length > 0) fx.send.push({ to, frame });
+  }
+
+  #refuse(conn: ConnId, code: ErrorCode, message: string): Effects {
+    const fx = effects();
+    this.#send(fx, [conn], { type: 'error', code, message });
+    return fx;
+  }
+}
+
+function effects(): Effects {
+  return { send: [], log: [], close: [], roomsChanged: false };
+}

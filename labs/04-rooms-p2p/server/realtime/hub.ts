@@ -1,0 +1,138 @@
+import { EventEmitter } from 'node:events';
+import { WebSocket, type RawData } from 'ws';
+import { parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
+import type { Chat, ConnId, Effects, Resume } from '../core/chat.ts';
+import { entryLine } from '../core/log-format.ts';
+import { RateLimit } from '../core/rate-limit.ts';
+import type { LogFile } from '../log-file.ts';
+
+/** Room lists changed within this window are sent once, not once per change. */
+const ROOMS_BATCH_MS = 50;
+
+export interface HubOptions {
+  chat: Chat;
+  /** This run's log. */
+  log: LogFile;
+  now: () => Date;
+  /** A client whose unsent data passes this many bytes has stopped reading: it is dropped. */
+  maxBufferedBytes: number;
+  /** Frames a connection may send: `perSecond` on average, `burst` at once. */
+  rate: { perSecond: number; burst: number };
+}
+
+interface HubEvents {
+  drop: [login: string, reason: string];
+  'log-error': [error: Error];
+}
+
+/**
+ * The connected sockets around the pure {@link Chat}: it turns frames into chat steps and carries
+ * out their effects: frames serialised once per step and written to each open socket, entries
+ * appended to the log, connections closed.
+ */
+export class Hub extends EventEmitter<HubEvents> {
+  readonly #sockets = new Map<ConnId, { socket: WebSocket; login: string; limit: RateLimit }>();
+  #nextConn = 1;
+  #roomsTimer: NodeJS.Timeout | undefined;
+  #closing = false;
+
+  constructor(private readonly options: HubOptions) {
+    super();
+  }
+
+  /** Takes a logged-in client that just connected. */
+  join(socket: WebSocket, login: string, resume: Resume): void {
+    const conn = this.#nextConn++;
+    const { perSecond, burst } = this.options.rate;
+    this.#sockets.set(conn, { socket, login, limit: new RateLimit(perSecond, burst, this.#time()) });
+    socket.on('message', (data, isBinary) => this.#receive(conn, data, isBinary));
+    socket.on('error', () => undefined); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
+    socket.once('close', () => this.#leave(conn));
+    this.#apply(this.options.chat.connect(conn, login, this.#time(), resume));
+  }
+
+  /**
+   * Says goodbye to every client with 1001 (cutting off, after a second, any that does not
+   * answer), then flushes and closes the log.
+   */
+  async close(): Promise<void> {
+    this.#closing = true;
+    clearTimeout(this.#roomsTimer);
+    await closeAll([...this.#sockets.values()].map(({ socket }) => socket));
+    await this.options.log.close();
+  }
+
+  #receive(conn: ConnId, data: RawData, isBinary: boolean): void {
+    if (this.#closing) return;
+    const { chat } = this.options;
+    const time = this.#time();
+    if (!this.#sockets.get(conn)!.limit.take(time)) {
+      const { perSecond } = this.options.rate;
+      return this.#refuse(conn, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
+    }
+    if (isBinary) return this.#refuse(conn, 'binary-frame', 'Frames must be text (JSON), not binary.');
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) return this.#refuse(conn, parsed.code, parsed.message);
+    const frame = parsed.value;
+    switch (frame.type) {
+      case 'say':
+        return this.#apply(chat.say(conn, frame.text, time));
+      case 'command':
+        return this.#apply(chat.command(conn, frame.command, time));
+      case 'signal':
+        return this.#apply(chat.signal(conn, frame.to, frame.data));
+      case 'time':
+        return this.#write(conn, JSON.stringify({ type: 'time', id: frame.id, server: time } satisfies ServerFrame));
+    }
+  }
+
+  #leave(conn: ConnId): void {
+    this.#sockets.delete(conn);
+    if (!this.#closing) this.#apply(this.options.chat.disconnect(conn, this.#time()));
+  }
+
+  #apply({ send, log, close, roomsChanged }: Effects): void {
+    for (const { to, frame } of send) {
+      const data = JSON.stringify(frame);
+      for (const conn of to) this.#write(conn, data);
+    }
+    for (const entry of log) this.options.log.append(entryLine(entry)).catch((error: Error) => this.emit('log-error', error));
+    for (const { conn, code, reason } of close) this.#sockets.get(conn)?.socket.close(code, reason);
+    if (roomsChanged) this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), ROOMS_BATCH_MS);
+  }
+
+  #sendRooms(): void {
+    this.#roomsTimer = undefined;
+    const data = JSON.stringify({ type: 'rooms', rooms: this.options.chat.rooms() } satisfies ServerFrame);
+    for (const conn of this.#sockets.keys()) this.#write(conn, data);
+  }
+
+  #refuse(conn: ConnId, code: ErrorCode, message: string): void {
+    this.#write(conn, JSON.stringify({ type: 'error', code, message } satisfies ServerFrame));
+  }
+
+  #write(conn: ConnId, data: string): void {
+    const client = this.#sockets.get(conn);
+    if (!client || client.socket.readyState !== WebSocket.OPEN) return;
+    if (client.socket.bufferedAmount > this.options.maxBufferedBytes) {
+      client.socket.terminate();
+      this.emit('drop', client.login, 'it stopped reading');
+      return;
+    }
+    client.socket.send(data);
+  }
+
+  #time(): number {
+    return this.options.now().getTime();
+  }
+}
+
+/** How long a client may take to answer the server's close frame before it is cut off. */
+const CLOSE_TIMEOUT_MS = 1000;
+
+function closeAll(sockets: WebSocket[]): Promise<unknown> {
+  const cutOff = setTimeout(() => sockets.forEach((socket) => socket.terminate()), CLOSE_TIMEOUT_MS);
+  const closed = sockets.map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+  for (const socket of sockets) socket.close(1001, 'server stopping');
+  return Promise.all(closed).finally(() => clearTimeout(cutOff));
+}
