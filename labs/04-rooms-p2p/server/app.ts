@@ -1,14 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { Sessions } from './accounts/sessions.ts';
 import type { AccountStore } from './accounts/store.ts';
+import { DIST_DIR } from './client-build.ts';
 import type { Throttle } from './core/throttle.ts';
 import { apiRoutes } from './routes/api.ts';
-import { home, notFound } from './routes/home.tsx';
-
-/** The browser-side files. */
-const CLIENT_DIR = fileURLToPath(new URL('../client', import.meta.url));
+import { notFound } from './routes/not-found.ts';
 
 export interface AppOptions {
   accounts: AccountStore;
@@ -19,14 +16,13 @@ export interface AppOptions {
 }
 
 /**
- * Builds the lab's Hono app: the page, the accounts API under `/api`, the static files.
- * The chat itself goes over the WebSocket at `/ws` (see `realtime/`).
+ * Builds the lab's Hono app: the accounts API under `/api`, and the web client that Vite built
+ * into `client/dist`. The chat itself goes over the WebSocket at `/ws` (see `realtime/`).
  */
 export function createApp({ accounts, sessions, throttle, now = Date.now }: AppOptions): Hono {
   const app = new Hono();
-  app.route('/', home);
   app.route('/api', apiRoutes({ accounts, sessions, throttle, now }));
-  app.use('/static/*', serveStatic({ root: CLIENT_DIR, rewriteRequestPath: (path) => path.slice('/static'.length) }));
+  app.use('/*', serveStatic({ root: DIST_DIR }));
   app.notFound(notFound);
   return app;
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
+import { before, describe, it, type TestContext } from 'node:test';
 import { tempDir } from '@chat-lab/test-support';
 import { Sessions } from '../server/accounts/sessions.ts';
 import { AccountStore } from '../server/accounts/store.ts';
 import { createApp } from '../server/app.ts';
+import { buildClientIfStale } from '../server/client-build.ts';
 import { Throttle } from '../server/core/throttle.ts';
 
 async function setup(t: TestContext) {
@@ -13,11 +14,19 @@ async function setup(t: TestContext) {
 }
 
 describe('04 rooms-p2p: HTTP', () => {
-  it('serves the landing page', async (t) => {
+  before(() => buildClientIfStale(() => undefined));
+
+  it('serves the web client that Vite built', async (t) => {
     const app = await setup(t);
     const res = await app.request('/');
     assert.equal(res.status, 200);
-    assert.match(await res.text(), /^<!doctype html>.*Chat Lab 04/s);
+    const page = await res.text();
+    assert.match(page, /^<!doctype html>.*<title>Chat Lab 04<\/title>.*<chat-app><\/chat-app>/s);
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)">/.exec(page)?.[1];
+    assert.ok(script, 'the page loads the bundle');
+    const bundle = await app.request(script);
+    assert.equal(bundle.status, 200);
+    assert.match(await bundle.text(), /customElements|chat-app/);
   });
 
   it('mounts the accounts API under /api', async (t) => {

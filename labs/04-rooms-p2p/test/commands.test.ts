@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLine } from '../server/core/commands.ts';
+import { parseLine } from '../shared/commands.ts';
 
 describe('04 rooms-p2p: commands', () => {
   it('reads every command of the table, in any case', () => {

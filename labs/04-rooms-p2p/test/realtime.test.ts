@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it, type TestContext } from 'node:test';
 import { tempDir } from '@chat-lab/test-support';
 import WebSocket from 'ws';
-import { estimateOffset, type Probe } from '../client/clock.ts';
+import { estimateOffset, type Probe } from '../client/src/lib/clock.ts';
 import { parseLine } from '../server/core/log-format.ts';
 import { startServer, type ServerOptions } from '../server/server.ts';
 import { TestClient, connectSilently, signUp } from './ws-client.ts';

@@ -9,7 +9,7 @@ import {
   type SignalData,
   type UserInfo,
 } from '../../shared/protocol.ts';
-import { ROOM_NAME, parseLine } from './commands.ts';
+import { ROOM_NAME, parseLine } from '../../shared/commands.ts';
 
 /** The I/O layer's number for one connection. */
 export type ConnId = number;

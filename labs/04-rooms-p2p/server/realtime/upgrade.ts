@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import type { Resume } from '../core/chat.ts';
-import { ROOM_NAME } from '../core/commands.ts';
+import { ROOM_NAME } from '../../shared/commands.ts';
 import type { Hub } from './hub.ts';
 
 export type UpgradeCheck = { ok: true; login: string; resume: Resume } | { ok: false; status: 400 | 401 | 403 | 404; reason: string };

@@ -1,4 +1,4 @@
-import type { Command } from '../../shared/protocol.ts';
+import type { Command } from './protocol.ts';
 
 /** A room name: 1-32 letters, digits, `_` or `-`. */
 export const ROOM_NAME = /^[A-Za-z0-9_-]{1,32}$/;
