@@ -25,7 +25,7 @@ describe('04 rooms-p2p: chat core', () => {
     const chat = new Chat({ directory: () => people });
     const fx = chat.connect(1, 'alice', T);
     const [welcome, joined] = to(fx, 1);
-    assert.deepEqual(welcome, { type: 'welcome', you: 'alice', rooms: [{ name: 'lobby', members: 0, creator: null }], gate: null });
+    assert.deepEqual(welcome, { type: 'welcome', you: 'alice', rooms: [{ name: 'lobby', members: 1, creator: null }], gate: null });
     assert.deepEqual(joined?.type === 'joined' && joined.entries.map((e) => e.text), ['alice joined']);
     assert.equal(fx.roomsChanged, true);
     assert.deepEqual(fx.log.map((e) => `${e.room}#${e.seq} ${e.text}`), ['lobby#1 alice joined']);
@@ -91,7 +91,11 @@ describe('04 rooms-p2p: chat core', () => {
     assert.deepEqual([refused.log, refused.roomsChanged], [[], false]);
     const fx = chat.say(1, '#dR Games', T);
     assert.match(texts(fx, 2)[0]!, /Room games was deleted \(alice deleted it\)/);
-    for (const conn of [1, 2]) assert.equal(ofType(to(fx, conn), 'joined')[0]!.room, 'lobby');
+    for (const conn of [1, 2]) {
+      assert.equal(ofType(to(fx, conn), 'joined')[0]!.room, 'lobby');
+      assert.deepEqual(to(fx, conn).at(-1), { type: 'info', text: 'Room games was deleted (alice deleted it): you are back in the lobby.' }, 'told why, after the move');
+    }
+    assert.deepEqual(to(fx, 3).filter((frame) => frame.type === 'info'), [], 'the lobby is not told');
     assert.deepEqual(chat.rooms(), [{ name: 'lobby', members: 3, creator: null }]);
     assert.equal(error(chat.say(1, '#dR lobby', T))!.code, 'not-creator');
   });

@@ -104,15 +104,18 @@ export class Chat {
     }
     const resumed = resume.room !== undefined ? this.#rooms.get(key(resume.room)) : undefined;
     const room = resumed ?? this.#lobby();
-    this.#send(fx, [conn], { type: 'welcome', you: login, rooms: this.rooms(), gate: this.#gateState() });
     this.#notice(fx, room, time, `${login} joined`);
     const member: Member = { conn, login, room };
     room.members.add(member);
     this.#members.set(key(login), member);
     this.#byConn.set(conn, member);
     fx.roomsChanged = true;
-    const opensGate = this.#gate !== null && !this.#gate.open && this.#countForGate(fx);
-    if (!opensGate) this.#sendJoined(fx, member, resumed ? resume : {});
+    const gateWasClosed = this.#gate !== null && !this.#gate.open;
+    if (gateWasClosed) this.#count();
+    this.#send(fx, [conn], { type: 'welcome', you: login, rooms: this.rooms(), gate: this.#gateState() });
+    if (gateWasClosed) this.#announceGate(fx);
+    const openedGate = gateWasClosed && this.#gate!.open;
+    if (!openedGate) this.#sendJoined(fx, member, resumed ? resume : {});
     return fx;
   }
 
@@ -128,7 +131,10 @@ export class Chat {
     for (const room of [...this.#rooms.values()]) {
       if (room.creator === member.login) this.#deleteRoom(fx, room, time, `${member.login}, who created it, left`);
     }
-    if (this.#gate && !this.#gate.open) this.#countForGate(fx);
+    if (this.#gate && !this.#gate.open) {
+      this.#count();
+      this.#announceGate(fx);
+    }
     fx.roomsChanged = true;
     return fx;
   }
@@ -229,17 +235,18 @@ export class Chat {
     return this.#gate && { ...this.#gate };
   }
 
-  /**
-   * Counts who is connected while the gate is closed. The N-th person opens it: everybody then
-   * gets their room with every entry held so far. Returns whether it opened.
-   */
-  #countForGate(fx: Effects): boolean {
+  /** Counts the people connected while the gate is closed; the N-th opens it. */
+  #count(): void {
     const gate = this.#gate!;
     gate.connected = this.#members.size;
     gate.open = gate.connected >= gate.needed;
+  }
+
+  /** Tells everyone the gate's state; when it just opened, everybody gets their room with every entry held so far. */
+  #announceGate(fx: Effects): void {
+    const gate = this.#gate!;
     this.#send(fx, [...this.#byConn.keys()], { type: 'gate', gate: { ...gate } });
     if (gate.open) for (const member of this.#byConn.values()) this.#sendJoined(fx, member, {});
-    return gate.open;
   }
 
   #move(fx: Effects, member: Member, to: Room, time: number, { announce = true } = {}): void {
@@ -255,7 +262,10 @@ export class Chat {
   #deleteRoom(fx: Effects, room: Room, time: number, why: string): void {
     this.#notice(fx, room, time, `Room ${room.name} was deleted (${why}); everyone here goes back to the lobby.`);
     this.#rooms.delete(key(room.name));
-    for (const member of room.members) this.#move(fx, member, this.#lobby(), time, { announce: false });
+    const members = [...room.members];
+    for (const member of members) this.#move(fx, member, this.#lobby(), time, { announce: false });
+    const info = `Room ${room.name} was deleted (${why}): you are back in the lobby.`;
+    this.#send(fx, members.map((member) => member.conn), { type: 'info', text: info });
     fx.roomsChanged = true;
   }
 
