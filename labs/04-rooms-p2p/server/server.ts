@@ -58,11 +58,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   await mkdir(config.logDir, { recursive: true });
   const accounts = await AccountStore.open(config.dataDir);
-  const sessions = new Sessions();
   const log = new LogFile(config.logDir, now());
-  void log.append(serverLine(now(), config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started'));
   const chat = new Chat({ gate: config.gate, directory: () => accounts.list() });
   const hub = new Hub({ chat, log, now, maxBufferedBytes, rate });
+  const writeLine = (text: string) => log.append(serverLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
+  void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');
+  const sessions = new Sessions({ onLogout: (login) => hub.disconnect(login, 'logged out') });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   const stopHeartbeat = startHeartbeat(wss, heartbeatMs);
   const app = createApp({ accounts, sessions, throttle: new Throttle(), now: () => now().getTime() });
@@ -78,7 +79,7 @@ export async function startServer(
     logPath: log.path,
     close: async () => {
       stopHeartbeat();
-      void log.append(serverLine(now(), 'server stopped'));
+      void writeLine('server stopped');
       await hub.close();
       wss.close();
       await close(server);

@@ -54,7 +54,7 @@ describe('04 rooms-p2p: real server with ws clients', () => {
   it('the gate with N=3: two users chat, nothing is delivered; the third connects; all three get everything in order', async (t) => {
     const { server, join } = await start(t, { gate: 3 });
     const ann = await join('ann');
-    assert.deepEqual((await ann.next('welcome')).gate, { needed: 3, connected: 0, open: false });
+    assert.deepEqual((await ann.next('welcome')).gate, { needed: 3, connected: 1, open: false });
     const ben = await join('ben');
     await ann.next('gate', ({ gate }) => gate.connected === 2);
     ann.send({ type: 'say', text: 'one' });
@@ -181,6 +181,20 @@ describe('04 rooms-p2p: real server with ws clients', () => {
     ben.send({ type: 'say', text: 'calm' });
     const received = await ann.messages(6);
     assert.deepEqual(received.map((entry) => entry.text), ['flood 0', 'flood 1', 'flood 2', 'flood 3', 'flood 4', 'calm']);
+  });
+
+  it('logging out closes that person\'s socket with 4001, and the cookie no longer opens one', async (t) => {
+    const { url } = await start(t);
+    const cookie = await signUp(url, 'ann');
+    const ann = await TestClient.connect(url, cookie);
+    await ann.next('welcome');
+    const closed = once(ann.socket, 'close');
+    const logout = await fetch(new URL('/api/logout', url), { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(logout.status, 204);
+    assert.deepEqual((await closed).map(String), ['4001', 'logged out']);
+    const again = new WebSocket(`${url.replace('http', 'ws')}ws`, { headers: { cookie } });
+    again.on('error', () => undefined);
+    assert.equal((await once(again, 'unexpected-response'))[1].statusCode, 401);
   });
 
   it('refuses the socket without a session (401) or from another origin (403)', async (t) => {

@@ -9,6 +9,8 @@ export interface SessionOptions {
   /** Sessions kept at most; the oldest are ended first. */
   max?: number;
   now?: () => number;
+  /** Called with the login when someone logs out, so their open connections can be closed too. */
+  onLogout?: (login: string) => void;
 }
 
 /**
@@ -23,11 +25,13 @@ export class Sessions {
   readonly ttlSeconds: number;
   readonly #max: number;
   readonly #now: () => number;
+  readonly #onLogout: (login: string) => void;
 
-  constructor({ ttlSeconds = 12 * 60 * 60, max = 10_000, now = Date.now }: SessionOptions = {}) {
+  constructor({ ttlSeconds = 12 * 60 * 60, max = 10_000, now = Date.now, onLogout = () => undefined }: SessionOptions = {}) {
     this.ttlSeconds = ttlSeconds;
     this.#max = max;
     this.#now = now;
+    this.#onLogout = onLogout;
   }
 
   /** Starts a session for `login`; returns its token (32 random bytes, base64url). */
@@ -46,7 +50,10 @@ export class Sessions {
 
   /** Ends the session (logging out); an unknown token is ignored. */
   revoke(token: string | undefined): void {
-    if (token !== undefined) this.#sessions.delete(token);
+    const session = token === undefined ? undefined : this.#sessions.get(token);
+    if (!session) return;
+    this.#sessions.delete(token!);
+    this.#onLogout(session.login);
   }
 
   #prune(): void {

@@ -9,6 +9,9 @@ import type { LogFile } from '../log-file.ts';
 /** Room lists changed within this window are sent once, not once per change. */
 const ROOMS_BATCH_MS = 50;
 
+/** Close status for a connection whose session ended. */
+export const LOGGED_OUT = 4001;
+
 export interface HubOptions {
   chat: Chat;
   /** This run's log. */
@@ -49,6 +52,13 @@ export class Hub extends EventEmitter<HubEvents> {
     socket.on('error', () => undefined); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
     socket.once('close', () => this.#leave(conn));
     this.#apply(this.options.chat.connect(conn, login, this.#time(), resume));
+  }
+
+  /** Closes `login`'s connection with 4001, e.g. when they log out: the socket ends with the session. */
+  disconnect(login: string, reason: string): void {
+    for (const client of this.#sockets.values()) {
+      if (client.login.toLowerCase() === login.toLowerCase()) client.socket.close(LOGGED_OUT, reason);
+    }
   }
 
   /**
