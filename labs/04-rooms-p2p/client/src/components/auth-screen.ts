@@ -78,7 +78,7 @@ export class AuthScreen extends LitElement {
   /** A labelled control with its error beside it. */
   #field(name: Field, label: string, control: unknown) {
     const error = this.errors[name];
-    return html`<label>${label} ${control} ${error ? html`<span class="error" id=${`${name}-error`}>${error}</span>` : nothing}</label>`;
+    return html`<label>${label} ${control} ${error ? html`<span class="error">${error}</span>` : nothing}</label>`;
   }
 
   #switch(mode: 'login' | 'register'): void {

@@ -45,6 +45,8 @@ export class ChatController implements ReactiveController {
   #retry: ReturnType<typeof setTimeout> | undefined;
   #usersTimer: ReturnType<typeof setTimeout> | undefined;
   #probes: { id: number; sent: number; done: (probe: Probe) => void } | undefined;
+  /** A typed `#lR` or `#show users` waiting for its answer, to show it in the notice line too. */
+  #asked: 'list' | 'users' | undefined;
   readonly #peers: Peers;
 
   constructor(
@@ -85,6 +87,7 @@ export class ChatController implements ReactiveController {
     this.notice = null;
     const line = parseLine(text);
     if (line.kind === 'private') return void this.sendPrivate(line.to, line.text);
+    if (line.kind === 'command' && (line.command.name === 'list' || line.command.name === 'users')) this.#asked = line.command.name;
     this.#send({ type: 'say', text });
   }
 
@@ -175,10 +178,14 @@ export class ChatController implements ReactiveController {
         break;
       case 'rooms':
         this.rooms = frame.rooms;
+        if (this.#answered('list')) this.#notify(`Rooms: ${frame.rooms.map((room) => `${room.name} (${room.members})`).join(', ')}.`, false);
         this.#askUsers();
         break;
       case 'users':
         this.users = frame.users;
+        if (this.#answered('users')) {
+          this.#notify(`People: ${frame.users.map((user) => `${user.login} (${user.online ? `in ${user.room}` : 'offline'})`).join(', ')}.`, false);
+        }
         break;
       case 'gate':
         this.gate = frame.gate;
@@ -210,6 +217,12 @@ export class ChatController implements ReactiveController {
     this.#probes = undefined;
     this.clock = estimateOffset(probes);
     this.host.requestUpdate();
+  }
+
+  #answered(command: 'list' | 'users'): boolean {
+    if (this.#asked !== command) return false;
+    this.#asked = undefined;
+    return true;
   }
 
   #askUsers(): void {
