@@ -1,46 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, it, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '@chat-lab/test-support';
-
-/** The real lab server, as `npm run lab:04` starts it: it prints `Open  http://127.0.0.1:PORT/` once it listens. */
-const SERVER = [process.execPath, '--import', 'tsx', fileURLToPath(new URL('../server/main.ts', import.meta.url))] as const;
-const LAB_DIR = fileURLToPath(new URL('..', import.meta.url));
-const LISTENING = /Open\s+(http:\/\/127\.0\.0\.1:\d+)\//;
+import { spawnLab, type LabProcess } from './lab-process.ts';
 
 const ROUNDS = 3;
 const MAX_REGISTRATIONS = 300;
 const CONCURRENCY = 20;
 const KILL_AFTER = 30;
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-}
-
-async function startServer(t: TestContext, dataDir: string): Promise<Child> {
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_DIR: join(dataDir, 'logs'), GATE: '' };
-  const child = spawn(SERVER[0], SERVER.slice(1), { cwd: LAB_DIR, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const exited = once(child, 'exit').then(([code, signal]) => {
-    throw new Error(`the server exited (${signal ?? code}) before it listened`);
-  });
-  const listening = (async () => {
-    for await (const line of createInterface({ input: child.stdout! })) {
-      const match = LISTENING.exec(line);
-      if (match) return match[1]!;
-    }
-    throw new Error('the server never said where it listens');
-  })();
-  return { process: child, url: await Promise.race([listening, exited]) };
-}
 
 function post(url: string, path: string, body: unknown): Promise<Response> {
   return fetch(`${url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -64,7 +33,7 @@ async function inParallel<T>(items: T[], concurrency: number, work: (item: T) =>
  * confirmed, while others are being hashed and written. Returns every login answered 201: the
  * server answers only once the account is on disk, so even a 201 that arrives after the kill counts.
  */
-async function registerUntilKilled(server: Child, round: number): Promise<string[]> {
+async function registerUntilKilled(server: LabProcess, round: number): Promise<string[]> {
   const confirmed: string[] = [];
   const exited = once(server.process, 'exit');
   let killed = false;
@@ -91,7 +60,7 @@ async function registerUntilKilled(server: Child, round: number): Promise<string
   return confirmed;
 }
 
-async function assertLogsIn(server: Child, logins: string[]): Promise<void> {
+async function assertLogsIn(server: LabProcess, logins: string[]): Promise<void> {
   const refused: string[] = [];
   await inParallel(logins, 8, async (login) => {
     const res = await post(server.url, '/login', { login, password: passwordOf(login) });
@@ -106,12 +75,12 @@ describe('04 rooms-p2p: accounts survive a crash', () => {
   it(`keeps every confirmed account when the server is SIGKILLed mid-burst (${ROUNDS} times)`, async (t) => {
     const dataDir = await tempDir(t, 'lab04-crash');
     const confirmed: string[] = [];
-    let server = await startServer(t, dataDir);
+    let server = await spawnLab(t, dataDir, join(dataDir, 'logs'));
     for (let round = 1; round <= ROUNDS; round++) {
       const now = await registerUntilKilled(server, round);
       assert.ok(now.length >= KILL_AFTER, `${now.length} confirmed in round ${round}`);
       confirmed.push(...now);
-      server = await startServer(t, dataDir);
+      server = await spawnLab(t, dataDir, join(dataDir, 'logs'));
       const saved = JSON.parse(await readFile(join(dataDir, 'accounts.json'), 'utf8')).accounts.map((account: { login: string }) => account.login);
       assert.deepEqual(confirmed.filter((login) => !saved.includes(login)), [], 'every confirmed login is in accounts.json');
       await assertLogsIn(server, now);
