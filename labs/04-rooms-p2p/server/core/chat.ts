@@ -94,12 +94,7 @@ export class Chat {
     const fx = effects();
     const existing = this.#members.get(key(login));
     if (existing) {
-      fx.close.push({ conn: existing.conn, code: REPLACED, reason: 'replaced: you opened the chat in another tab' });
-      this.#byConn.delete(existing.conn);
-      existing.conn = conn;
-      this.#byConn.set(conn, existing);
-      this.#send(fx, [conn], { type: 'welcome', you: existing.login, rooms: this.rooms(), gate: this.#gateState() });
-      this.#sendJoined(fx, existing, resume);
+      this.#replaceTab(fx, existing, conn, resume);
       return fx;
     }
     const resumed = resume.room !== undefined ? this.#rooms.get(key(resume.room)) : undefined;
@@ -117,6 +112,16 @@ export class Chat {
     const openedGate = gateWasClosed && this.#gate!.open;
     if (!openedGate) this.#sendJoined(fx, member, resumed ? resume : {});
     return fx;
+  }
+
+  /** A second tab of someone already here takes over: the first is closed, and nobody sees them leave or join. */
+  #replaceTab(fx: Effects, member: Member, conn: ConnId, resume: Resume): void {
+    fx.close.push({ conn: member.conn, code: REPLACED, reason: 'replaced: you opened the chat in another tab' });
+    this.#byConn.delete(member.conn);
+    member.conn = conn;
+    this.#byConn.set(conn, member);
+    this.#send(fx, [conn], { type: 'welcome', you: member.login, rooms: this.rooms(), gate: this.#gateState() });
+    this.#sendJoined(fx, member, resume);
   }
 
   /** A connection closed. Its person leaves; the rooms they created are deleted. */
