@@ -1,0 +1,221 @@
+/**
+ * Crashes: the real lab 04 server, started as `npm run lab:04` starts it (a child process), is
+ * SIGKILLed at a random moment of a burst of registrations and chat messages, again and again.
+ * After each restart, every account whose registration was confirmed (a 201) is there, unchanged,
+ * and logs in; every log file parses line by line (no torn line); the messages of the killed run
+ * that reached its log are the first ones delivered, in order. A password never shows up in the
+ * server's output, its logs or its accounts file.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, it, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '@chat-lab/test-support';
+import { buildClientIfStale } from '../labs/04-rooms-p2p/server/client-build.ts';
+import { RATE } from '../labs/04-rooms-p2p/server/server.ts';
+import { Rng, SCALE, SEED, Stream, bound, figure, inParallel, mib, parseLine04, post, readLogs, say04, within } from './support.ts';
+
+const LAB_DIR = fileURLToPath(new URL('../labs/04-rooms-p2p/', import.meta.url));
+const MAIN = join(LAB_DIR, 'server/main.ts');
+const LISTENING = /Open\s+(http:\/\/127\.0\.0\.1:\d+)\//;
+
+/** Registrations in flight at once during a burst, and the most one burst tries. */
+const CONCURRENCY = 8;
+const MAX_REGISTRATIONS = 200;
+/**
+ * The bound on the server's peak resident memory (VmHWM): Node with tsx and the lab's modules is
+ * about 150 MiB, and each registration in flight hashes with scrypt at 16 MiB (Node runs 4 at a
+ * time); 384 MiB leaves room for the sockets and buffers of a burst.
+ */
+const MEMORY_BOUND = 384 * 1024 * 1024;
+
+const passwordOf = (login: string) => `password of ${login}`;
+
+/** The body of every chat message: 1900 characters, 1500 of which the log writes as 4 (`\x01`). */
+const LONG = `${'log me '.repeat(57)}${'\u0001'.repeat(1500)}`;
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  /** Everything it printed, to look for passwords in. */
+  output: string[];
+}
+
+/** Starts the lab as `npm run lab:04` does, on a free port, with its data and logs in `dir`. */
+async function startServer(t: TestContext, dir: string): Promise<Server> {
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), LOG_DIR: join(dir, 'logs'), GATE: '' };
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: LAB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const output: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    throw new Error(`the server exited (${signal ?? code}) before it listened: ${output.join('\n')}`);
+  });
+  const listening = (async () => {
+    for await (const line of createInterface({ input: child.stdout! })) {
+      output.push(line);
+      const match = LISTENING.exec(line);
+      if (match) return match[1]!;
+    }
+    throw new Error('the server never said where it listens');
+  })();
+  const url = await within(60_000, 'the server to listen', Promise.race([listening, exited]));
+  child.stdout!.on('data', (chunk) => output.push(String(chunk)));
+  return { child, url, output };
+}
+
+/** The server's resident memory now and at its peak, from /proc (Linux); undefined elsewhere. */
+async function memoryOf(pid: number): Promise<{ rss: number; peak: number } | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status ?? '')?.[1]) * 1024;
+  return status ? { rss: kib('VmRSS'), peak: kib('VmHWM') } : undefined;
+}
+
+async function register(url: string, login: string): Promise<number> {
+  const form = { firstName: 'Crash', lastName: `Test ${login}`, login, password: passwordOf(login), age: 30, gender: 'other' };
+  const res = await post(`${url}/`, '/api/register', form);
+  await res.body?.cancel();
+  return res.status;
+}
+
+async function logIn(url: string, login: string): Promise<string | undefined> {
+  const res = await post(`${url}/`, '/api/login', { login, password: passwordOf(login) });
+  await res.body?.cancel();
+  return res.status === 200 ? res.headers.get('set-cookie')!.split(';')[0]! : undefined;
+}
+
+/** The stored accounts, login → password hash, as the file on disk has them. */
+async function storedAccounts(dir: string): Promise<Map<string, string>> {
+  const { accounts } = JSON.parse(await readFile(join(dir, 'data', 'accounts.json'), 'utf8'));
+  return new Map(accounts.map((account: { login: string; passwordHash: string }) => [account.login, account.passwordHash]));
+}
+
+/**
+ * One burst: registrations `CONCURRENCY` at a time, and chat messages from `ann` to `ben` at the
+ * lab's rate limit. The server is SIGKILLed once `killAfter.registrations` registrations are
+ * confirmed and `killAfter.messages` more messages delivered after that: a moment when other
+ * registrations are being hashed or written and messages are being logged.
+ */
+async function burst(server: Server, round: number, killAfter: { registrations: number; messages: number }) {
+  const confirmed: string[] = [];
+  const delivered: string[] = [];
+  const [annCookie, benCookie] = [await logIn(server.url, 'chatter-ann'), await logIn(server.url, 'chatter-ben')];
+  const ann = await Stream.open(`${server.url}/`, '', { cookie: annCookie! });
+  const ben = await Stream.open(`${server.url}/`, '', { cookie: benCookie! });
+  const exited = once(server.child, 'exit');
+  let killed = false;
+  let memory: { rss: number; peak: number } | undefined;
+  let messagesAtTrigger: number | undefined;
+  const kill = async () => {
+    if (killed) return;
+    killed = true;
+    memory = await memoryOf(server.child.pid!); // read just before: the process is still there
+    server.child.kill('SIGKILL');
+  };
+  const maybeKill = () => {
+    if (confirmed.length >= killAfter.registrations) messagesAtTrigger ??= delivered.length;
+    if (messagesAtTrigger !== undefined && delivered.length >= messagesAtTrigger + killAfter.messages) void kill();
+  };
+  // Ann talks to Ben as fast as the lab's rate limit allows (20 frames a second), in long lines
+  // (about 6 KB in the log, every \u0001 written as \x01), so that log writes cross the file's
+  // 4 KiB pages, where the kernel may cut a write short when the process is killed.
+  let sent = 0;
+  const talking = setInterval(() => !killed && ann.send(say04(`r${round} m${sent++} ${LONG}`)), 1000 / (RATE.perSecond - 1));
+  ben.listen((frame) => {
+    if (frame.type === 'entry' && frame.entry.from === 'chatter-ann') {
+      delivered.push(frame.entry.text.split(' ', 2).join(' '));
+      maybeKill();
+    }
+  });
+  const logins = Array.from({ length: MAX_REGISTRATIONS }, (_, i) => `c${round}u${i}`);
+  await inParallel(logins, CONCURRENCY, async (login) => {
+    if (killed) return;
+    const status = await register(server.url, login).catch(() => 'cut off');
+    if (status === 201) {
+      confirmed.push(login);
+      maybeKill();
+    } else assert.ok(killed, `only the kill may cut a registration short: ${login} got ${status}`);
+  });
+  await kill(); // the burst ran out before the trigger
+  clearInterval(talking);
+  const [, signal] = await within(30_000, 'the server to die', exited);
+  assert.equal(signal, 'SIGKILL');
+  return { confirmed, delivered, memory: memory! };
+}
+
+describe('04 rooms-p2p: crashes', () => {
+  it(`SIGKILLed ${SCALE.crashes} times at random moments of a burst of registrations and messages: every confirmed account survives and logs in, no log line is torn`, async (t) => {
+    await buildClientIfStale((line) => t.diagnostic(line)); // so no child builds it, and none is killed while building
+    const dir = await tempDir(t, 'stress-crash');
+    const rng = new Rng(SEED);
+    const confirmed: string[] = [];
+    let hashes = new Map<string, string>();
+    let unconfirmedAfterKill = 0;
+    let [peak, logsChecked, linesChecked, logged, lost] = [0, 0, 0, 0, 0];
+    let server = await startServer(t, dir);
+    for (const login of ['chatter-ann', 'chatter-ben']) assert.equal(await register(server.url, login), 201);
+    const loop = bound(SCALE.crashes, 30 * 60_000);
+    const started = performance.now();
+    while (loop.more()) {
+      const round = loop.turn();
+      const killAfter = { registrations: rng.int(0, 2 * CONCURRENCY), messages: rng.int(0, RATE.perSecond) };
+      const run = await burst(server, round, killAfter);
+      confirmed.push(...run.confirmed);
+      peak = Math.max(peak, run.memory?.peak ?? 0);
+      assert.ok((run.memory?.peak ?? 0) <= MEMORY_BOUND, `peak ${mib(run.memory?.peak ?? 0)} over ${mib(MEMORY_BOUND)}`);
+
+      server = await startServer(t, dir);
+      // Every confirmed account is on disk, and no earlier one changed.
+      const stored = await storedAccounts(dir);
+      assert.deepEqual(confirmed.filter((login) => !stored.has(login)), [], `round ${round}: every confirmed login is in accounts.json`);
+      for (const [login, hash] of hashes) assert.equal(stored.get(login), hash, `round ${round}: ${login} is unchanged`);
+      hashes = new Map(confirmed.map((login) => [login, stored.get(login)!]));
+      unconfirmedAfterKill = stored.size - confirmed.length - 2; // saved, but killed before it could answer 201
+      // The new ones log in, and the server lists them all.
+      const refused: string[] = [];
+      await inParallel(run.confirmed, 4, async (login) => {
+        if (!(await logIn(server.url, login))) refused.push(login);
+      });
+      assert.deepEqual(refused, [], `round ${round}: every account confirmed before the kill logs in`);
+      // Every log parses, line by line; the killed run's log holds the first messages delivered, in order.
+      const logs = await readLogs(join(dir, 'logs'), parseLine04);
+      logsChecked = logs.size;
+      linesChecked = [...logs.values()].reduce((sum, lines) => sum + lines.length, 0);
+      const mine = [...logs.values()].flat().filter((line) => line.from === 'chatter-ann' && line.text.startsWith(`r${round} `)).map((line) => line.text.split(' ', 2).join(' '));
+      assert.deepEqual(mine, run.delivered.slice(0, mine.length), `round ${round}: the log holds the first messages delivered, in order`);
+      logged += mine.length;
+      lost += run.delivered.length - mine.length;
+      t.diagnostic(`round ${round}: killed after ${run.confirmed.length} registrations and ${run.delivered.length} messages; ${mine.length} of those in the log; peak ${mib(run.memory?.peak ?? 0)}`);
+    }
+    // All of them, once more, after the last restart.
+    const refused: string[] = [];
+    await inParallel(confirmed, 4, async (login) => {
+      if (!(await logIn(server.url, login))) refused.push(login);
+    });
+    assert.deepEqual(refused, [], 'every confirmed account logs in at the end');
+    const ann = await Stream.open(`${server.url}/`, '', { cookie: (await logIn(server.url, 'chatter-ann'))! });
+    ann.send(say04('#show users'));
+    const { users } = await ann.waitFor('the user list', (f) => f.type === 'users');
+    const listed = new Set(users.map((user: { login: string }) => user.login));
+    assert.deepEqual(confirmed.filter((login) => !listed.has(login)), [], '#show users lists them all');
+    await ann.close();
+    server.child.kill('SIGTERM');
+    await once(server.child, 'exit');
+
+    // No password anywhere the server writes.
+    const files = await Promise.all([join(dir, 'data', 'accounts.json'), ...(await readdir(join(dir, 'logs'))).map((file) => join(dir, 'logs', file))].map((file) => readFile(file, 'utf8')));
+    assert.ok(!files.some((text) => text.includes('password of ')), 'no password in the logs or accounts.json');
+    assert.ok(!server.output.some((line) => line.includes('password of ')), 'nor in what the server printed');
+
+    await figure(t, '04 crashes survived', `${loop.turns} SIGKILLs in ${((performance.now() - started) / 1000).toFixed(0)} s (seed ${SEED})`);
+    await figure(t, '04 accounts checked', `${confirmed.length} confirmed, all kept and logging in (${unconfirmedAfterKill} more were saved but cut off before their 201)`);
+    await figure(t, '04 logs after crashes', `${logsChecked} log files, ${linesChecked} lines, all parse; ${logged} chat messages logged, ${lost} delivered but not yet logged when killed`);
+    await figure(t, '04 crash server memory', `peak ${mib(peak)} RSS (VmHWM); bound ${mib(MEMORY_BOUND)}`);
+  });
+});
