@@ -1,0 +1,23 @@
+/**
+ * The two things every server the benchmark starts does for it: say where it listens, and
+ * collect its garbage when asked, so that memory is measured after a full GC in every server
+ * alike (the benchmark starts them with `node --expose-gc`).
+ */
+
+/** Prints `{"pid":…,"port":…}` on one line: the benchmark waits for it. */
+export function announce(port: number): void {
+  console.log(JSON.stringify({ pid: process.pid, port }));
+}
+
+/**
+ * SIGUSR2 (SIGUSR1 belongs to Node's debugger) runs a full garbage collection, and a second one
+ * a moment later: memory that the first one only finalised is freed by the second.
+ */
+export function collectGarbageOnSignal(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  process.on('SIGUSR2', () => {
+    gc();
+    setTimeout(gc, 200);
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * `npm run bench`: what each design costs. Runs, side by side, lab 04's real server and a bare
+ * WebSocket relay (bench/bare-server.ts) under the same load, then lab 02 (polling) against
+ * lab 03 (push), and prints every figure with the ratio lab04/bare.
+ *
+ *   npm run bench                  the full run, about 6 minutes; also redraws docs/polling-vs-push.svg
+ *   npm run bench -- --quick       smaller, under a minute
+ *   npm run bench -- --json FILE   also writes every figure to FILE
+ *   npm run bench -- --only a,c    only some parts: a, b, c (the three scenarios) and labs
+ *
+ * The servers and the load generator are child processes, pinned to different cores when
+ * `taskset` exists. Everything they write goes to a temporary folder, deleted at the end.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { bothServers, type IdleResult, type Pair, type SaturationResult, type SteadyResult } from './lab04-vs-bare.ts';
+import { compareLabs, type LabsResult } from './labs/compare-labs.ts';
+import { seedAccounts } from './lib/accounts.ts';
+import { REPO_ROOT } from './lib/children.ts';
+import { FILES_NEEDED, busyCores, describeMachine } from './lib/machine.ts';
+import { FULL, QUICK, type Scale } from './lib/scale.ts';
+import { idleRows, labsTable, markdownTable, saturationRows, steadyRows, type Row } from './report.ts';
+import { pollingVsPushSvg } from './svg.ts';
+
+/** The whole run stops by itself past this, whatever is going on. */
+const RUN_LIMIT_MS = 25 * 60_000;
+const PARTS = ['a', 'b', 'c', 'labs'] as const;
+const CHART = join(REPO_ROOT, 'docs', 'polling-vs-push.svg');
+
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', default: false } },
+});
+if (flags.help) {
+  console.log('usage: npm run bench -- [--quick] [--json FILE] [--only a,b,c,labs]');
+  process.exit(0);
+}
+const only = new Set(flags.only ? flags.only.split(',') : PARTS);
+for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only takes ${PARTS.join(', ')}, not "${part}"`);
+setTimeout(() => {
+  console.error(`The benchmark ran over ${RUN_LIMIT_MS / 60_000} minutes: stopping.`);
+  process.exit(1);
+}, RUN_LIMIT_MS).unref();
+
+const started = performance.now();
+const scale: Scale = structuredClone(flags.quick ? QUICK : FULL);
+const machine = await describeMachine();
+const notes: string[] = [];
+if (machine.openFiles < FILES_NEEDED) {
+  const connections = Math.max(100, Math.floor((machine.openFiles - 200) / 2));
+  if (connections < scale.idle.connections) {
+    notes.push(`ulimit -n is ${machine.openFiles} (< ${FILES_NEEDED}): (c) opens ${connections} connections instead of ${scale.idle.connections}. Raise it with \`ulimit -n ${FILES_NEEDED}\`.`);
+    scale.idle.connections = connections;
+  }
+}
+if (!machine.pinning) notes.push('No taskset (or one core): the servers and the load generator are not pinned, and share cores.');
+if (machine.busyBefore > 0.2) notes.push(`The machine was busy before the run (${machine.busyBefore.toFixed(2)} cores' worth of other work): figures will be noisy.`);
+
+console.log(`Chat Lab benchmark (${scale.name}): ${machine.cores} × ${machine.cpu}, Node ${machine.node}`);
+console.log(
+  `  pinning: ${machine.pinning ? `server on core ${machine.pinning.server}, load generator on core ${machine.pinning.generator}` : 'none'}; ` +
+    `ulimit -n ${machine.openFiles}; load average ${machine.loadBefore.toFixed(2)}; other work before the run: ${machine.busyBefore.toFixed(2)} cores`,
+);
+for (const note of notes) console.log(`  note: ${note}`);
+
+const tempRoot = await mkdtemp(join(tmpdir(), 'chat-lab-bench-'));
+const results: { a?: Pair<SaturationResult>; b?: Pair<SteadyResult & { connectSeconds: number }>; c?: Pair<IdleResult>; labs?: LabsResult } = {};
+const timings: Record<string, number> = {};
+const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+  const t0 = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[name] = (performance.now() - t0) / 1000;
+  }
+};
+try {
+  const people = Math.max(only.has('a') ? scale.saturation.clients : 0, only.has('b') ? scale.steady.clients : 0, only.has('c') ? scale.idle.connections : 0);
+  if (people > 0) await seedAccounts(join(tempRoot, 'data'), people);
+  if (only.has('a')) {
+    console.log(`\n(a) saturation: N=${scale.saturation.clients}, ${scale.saturation.senders} senders, rate doubled from ${scale.saturation.startRate} msg/s`);
+    results.a = await timed('a', () => bothServers<SaturationResult>('(a)', { scenario: 'saturation', ...scale.saturation }, tempRoot));
+  }
+  if (only.has('b')) {
+    const { clients, rate, seconds } = scale.steady;
+    console.log(`\n(b) steady: N=${clients}, ${rate} msg/s for ${seconds} s`);
+    results.b = await timed('b', () => bothServers('(b)', { scenario: 'steady', ...scale.steady }, tempRoot));
+  }
+  if (only.has('c')) {
+    console.log(`\n(c) idle: C=${scale.idle.connections} connections`);
+    results.c = await timed('c', () => bothServers<IdleResult>('(c)', { scenario: 'idle', ...scale.idle }, tempRoot));
+  }
+  if (only.has('labs')) {
+    console.log('\nLab 02 (polling) against lab 03 (push)');
+    results.labs = await timed('labs', () => compareLabs(scale, tempRoot, (line) => console.log(`  ${line}`)));
+  }
+} finally {
+  await rm(tempRoot, { recursive: true, force: true });
+}
+
+const busyAfter = await busyCores(1000);
+const rows: Row[] = [
+  ...(results.a ? saturationRows(results.a, scale.saturation.clients) : []),
+  ...(results.b ? steadyRows(results.b, scale.steady) : []),
+  ...(results.c ? idleRows(results.c) : []),
+];
+const seconds = (performance.now() - started) / 1000;
+console.log(`\nResults (${scale.name} run, ${new Date().toISOString().slice(0, 16)}Z, ${seconds.toFixed(0)} s)\n`);
+if (rows.length) console.log(`${markdownTable(rows)}\n`);
+if (results.labs) console.log(`${labsTable(results.labs)}\n`);
+console.log(`Noise: ${noiseSummary()}; other work after the run: ${busyAfter.toFixed(2)} cores.`);
+for (const note of notes) console.log(`Note: ${note}`);
+
+if (flags.json) {
+  const file = resolve(process.env.INIT_CWD ?? process.cwd(), flags.json);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ scale, machine, busyAfter, notes, timings, seconds, rows, results }, null, 2)}\n`);
+  console.log(`Every figure is in ${file}.`);
+}
+if (results.labs && scale.name === 'full') {
+  const date = new Date().toISOString().slice(0, 10);
+  const caption = `Measured by npm run bench on ${date}: ${machine.cores} cores, Node ${machine.node}; labs 02 and 03 on 127.0.0.1.`;
+  await mkdir(dirname(CHART), { recursive: true });
+  await writeFile(CHART, pollingVsPushSvg(results.labs, caption));
+  console.log(`Chart redrawn: ${CHART}`);
+}
+
+/** How much CPU other programs, and the hypervisor's steal, took during the measured steps. */
+function noiseSummary(): string {
+  const samples: { otherCores: number; stealCores: number }[] = [];
+  for (const pair of [results.a, results.b, results.c]) {
+    for (const result of Object.values(pair ?? {})) {
+      if ('steps' in result) samples.push(result.low, ...result.steps);
+      else if ('step' in result) samples.push(result.step);
+      else samples.push(result);
+    }
+  }
+  if (!samples.length) return 'not measured';
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const other = samples.map((sample) => sample.otherCores);
+  const steal = samples.map((sample) => sample.stealCores);
+  return (
+    `other programs used ${mean(other).toFixed(2)} cores on average during the measurements (at most ${Math.max(...other).toFixed(2)}), ` +
+    `the hypervisor stole ${mean(steal).toFixed(2)} (at most ${Math.max(...steal).toFixed(2)})`
+  );
+}
