@@ -64,7 +64,8 @@ export async function startServer(
   const writeLine = (text: string) => log.append(serverLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
   void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');
   const sessions = new Sessions({ onLogout: (login) => hub.disconnect(login, 'logged out') });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  // No compression: the hub writes ready-made frames (realtime/frame.ts), which compression would have to rebuild.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const stopHeartbeat = startHeartbeat(wss, heartbeatMs);
   const app = createApp({ accounts, sessions, throttle: new Throttle(), now: () => now().getTime() });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { WebSocket, type RawData } from 'ws';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket } from 'ws';
 import { parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
 import type { Chat, ConnId, Effects, Resume } from '../core/chat.ts';
 import { entryLine } from '../core/log-format.ts';
 import { RateLimit } from '../core/rate-limit.ts';
 import type { LogFile } from '../log-file.ts';
+import { encodeFrame } from './frame.ts';
+import { Flusher, Outbox } from './outbox.ts';
 
 /** Room lists changed within this window are sent once, not once per change. */
 const ROOMS_BATCH_MS = 50;
@@ -30,11 +33,12 @@ interface HubEvents {
 
 /**
  * The connected sockets around the pure {@link Chat}: it turns frames into chat steps and carries
- * out their effects: frames serialised once per step and written to each open socket, entries
- * appended to the log, connections closed.
+ * out their effects: frames encoded once per step however many they go to, and queued in each
+ * recipient's {@link Outbox}; entries appended to the log; connections closed.
  */
 export class Hub extends EventEmitter<HubEvents> {
-  readonly #sockets = new Map<ConnId, { socket: WebSocket; login: string; limit: RateLimit }>();
+  readonly #sockets = new Map<ConnId, Client>();
+  readonly #flusher = new Flusher();
   #nextConn = 1;
   #roomsTimer: NodeJS.Timeout | undefined;
   #closing = false;
@@ -43,11 +47,12 @@ export class Hub extends EventEmitter<HubEvents> {
     super();
   }
 
-  /** Takes a logged-in client that just connected. */
-  join(socket: WebSocket, login: string, resume: Resume): void {
+  /** Takes a logged-in client that just connected; `wire` is the TCP socket under `socket`. */
+  join(socket: WebSocket, wire: Duplex, login: string, resume: Resume): void {
     const conn = this.#nextConn++;
     const { perSecond, burst } = this.options.rate;
-    this.#sockets.set(conn, { socket, login, limit: new RateLimit(perSecond, burst, this.#time()) });
+    const outbox = new Outbox(socket, wire, this.#flusher);
+    this.#sockets.set(conn, { socket, outbox, login, limit: new RateLimit(perSecond, burst, this.#time()) });
     socket.on('message', (data, isBinary) => this.#receive(conn, data, isBinary));
     socket.on('error', () => undefined); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
     socket.once('close', () => this.#leave(conn));
@@ -57,7 +62,7 @@ export class Hub extends EventEmitter<HubEvents> {
   /** Closes `login`'s connection with 4001, e.g. when they log out: the socket ends with the session. */
   disconnect(login: string, reason: string): void {
     for (const client of this.#sockets.values()) {
-      if (client.login.toLowerCase() === login.toLowerCase()) client.socket.close(LOGGED_OUT, reason);
+      if (client.login.toLowerCase() === login.toLowerCase()) this.#close(client, LOGGED_OUT, reason);
     }
   }
 
@@ -68,6 +73,7 @@ export class Hub extends EventEmitter<HubEvents> {
   async close(): Promise<void> {
     this.#closing = true;
     clearTimeout(this.#roomsTimer);
+    this.#flusher.flushAll();
     await closeAll([...this.#sockets.values()].map(({ socket }) => socket));
     await this.options.log.close();
   }
@@ -92,7 +98,7 @@ export class Hub extends EventEmitter<HubEvents> {
       case 'signal':
         return this.#apply(chat.signal(conn, frame.to, frame.data));
       case 'time':
-        return this.#write(conn, JSON.stringify({ type: 'time', id: frame.id, server: time } satisfies ServerFrame));
+        return this.#send([conn], { type: 'time', id: frame.id, server: time });
     }
   }
 
@@ -102,39 +108,55 @@ export class Hub extends EventEmitter<HubEvents> {
   }
 
   #apply({ send, log, close, roomsChanged }: Effects): void {
-    for (const { to, frame } of send) {
-      const data = JSON.stringify(frame);
-      for (const conn of to) this.#write(conn, data);
-    }
+    for (const { to, frame } of send) this.#send(to, frame);
     for (const entry of log) this.options.log.append(entryLine(entry)).catch((error: Error) => this.emit('log-error', error));
-    for (const { conn, code, reason } of close) this.#sockets.get(conn)?.socket.close(code, reason);
+    for (const { conn, code, reason } of close) {
+      const client = this.#sockets.get(conn);
+      if (client) this.#close(client, code, reason);
+    }
     if (roomsChanged) this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), ROOMS_BATCH_MS);
   }
 
   #sendRooms(): void {
     this.#roomsTimer = undefined;
-    const data = JSON.stringify({ type: 'rooms', rooms: this.options.chat.rooms() } satisfies ServerFrame);
-    for (const conn of this.#sockets.keys()) this.#write(conn, data);
+    this.#send([...this.#sockets.keys()], { type: 'rooms', rooms: this.options.chat.rooms() });
   }
 
   #refuse(conn: ConnId, code: ErrorCode, message: string): void {
-    this.#write(conn, JSON.stringify({ type: 'error', code, message } satisfies ServerFrame));
+    this.#send([conn], { type: 'error', code, message });
   }
 
-  #write(conn: ConnId, data: string): void {
-    const client = this.#sockets.get(conn);
-    if (!client || client.socket.readyState !== WebSocket.OPEN) return;
-    if (client.socket.bufferedAmount > this.options.maxBufferedBytes) {
-      client.socket.terminate();
-      this.emit('drop', client.login, 'it stopped reading');
-      return;
+  /** Encodes `frame` once and queues it for each open connection in `to`; one that stopped reading is dropped instead. */
+  #send(to: ConnId[], frame: ServerFrame): void {
+    const data = encodeFrame(frame);
+    for (const conn of to) {
+      const client = this.#sockets.get(conn);
+      if (!client?.outbox.open) continue;
+      if (client.outbox.backlog > this.options.maxBufferedBytes) {
+        client.outbox.cutOff('it stopped reading');
+        this.emit('drop', client.login, 'it stopped reading');
+      } else {
+        client.outbox.push(data);
+      }
     }
-    client.socket.send(data);
+  }
+
+  /** Closes a connection once the frames waiting for it are sent: they came before the close. */
+  #close(client: Client, code: number, reason: string): void {
+    client.outbox.flush();
+    client.socket.close(code, reason);
   }
 
   #time(): number {
     return this.options.now().getTime();
   }
+}
+
+interface Client {
+  socket: WebSocket;
+  outbox: Outbox;
+  login: string;
+  limit: RateLimit;
 }
 
 /** How long a client may take to answer the server's close frame before it is cut off. */

@@ -38,7 +38,7 @@ export function upgradeHandler(wss: WebSocketServer, hub: Hub, loginFor: (cookie
     if (!check.ok) return refuse(socket, check.status, check.reason);
     wss.handleUpgrade(request, socket, head, (ws) => {
       wss.emit('connection', ws, request);
-      hub.join(ws, check.login, check.resume);
+      hub.join(ws, socket, check.login, check.resume);
     });
   };
 }
