@@ -15,7 +15,7 @@ export const KINDS: Kind[] = ['bare', 'lab04'];
 export type Pair<T> = Record<Kind, T>;
 
 /** Per-scenario generator time limits, in ms: every run ends by itself. */
-const TIMEOUT_MS = { saturation: 150_000, steady: 120_000, idle: 600_000 };
+const TIMEOUT_MS = { saturation: 150_000, steady: 120_000, idle: 240_000 };
 
 /**
  * Runs one scenario against both servers. Lab 04 gets a new log folder each time and the run's
@@ -24,9 +24,10 @@ const TIMEOUT_MS = { saturation: 150_000, steady: 120_000, idle: 600_000 };
 export async function bothServers<T>(label: string, spec: JobSpec, tempRoot: string): Promise<Pair<T>> {
   const results = {} as Pair<T>;
   for (const kind of KINDS) {
-    const server = await start(kind, tempRoot);
+    const memoryFile = join(tempRoot, `memory-${label.replace(/\W/g, '')}-${kind}.json`);
+    const server = await start(kind, tempRoot, memoryFile);
     const timeoutMs = TIMEOUT_MS[spec.scenario];
-    const target = { kind, port: server.port, pid: server.pid };
+    const target = { kind, port: server.port, pid: server.pid, memoryFile };
     const generator = startGenerator({ ...spec, label: `${label} ${kind}`, target, timeoutMs }, timeoutMs);
     try {
       results[kind] = (await generator.result) as T;
@@ -38,10 +39,10 @@ export async function bothServers<T>(label: string, spec: JobSpec, tempRoot: str
   return results;
 }
 
-async function start(kind: Kind, tempRoot: string): Promise<ServerProcess> {
-  if (kind === 'bare') return startServer('bare-server.ts', {});
+async function start(kind: Kind, tempRoot: string, memoryFile: string): Promise<ServerProcess> {
+  if (kind === 'bare') return startServer('bare-server.ts', { BENCH_MEMORY_FILE: memoryFile });
   const logDir = await mkdtemp(join(tempRoot, 'logs-'));
-  return startServer('lab04-server.ts', { BENCH_LOG_DIR: logDir, BENCH_DATA_DIR: join(tempRoot, 'data') });
+  return startServer('lab04-server.ts', { BENCH_LOG_DIR: logDir, BENCH_DATA_DIR: join(tempRoot, 'data'), BENCH_MEMORY_FILE: memoryFile });
 }
 
 export type { IdleResult, SaturationResult, SteadyResult };

@@ -93,6 +93,7 @@ export function idleRows(c: Pair<IdleResult>): Row[] {
   const note = n < FEW_CONNECTIONS ? `too few connections for a stable figure: the full run opens 5000` : undefined;
   return [
     row(`(c) C=${n} idle: server RSS per connection, KiB`, both(c, (r) => r.rssPerConnection / 1024), 1, { target: 1.3, note, unstable: note !== undefined }),
+    row('(c) server JS heap (live objects) per connection, KiB', both(c, (r) => r.heapPerConnection / 1024), 2, { note }),
     row('(c) server RSS with no connection, MiB', both(c, (r) => r.rssBefore / 2 ** 20), 0),
     row(`(c) server RSS with ${n} connections, MiB`, both(c, (r) => r.rssAfter / 2 ** 20), 0),
     row(`(c) time to connect ${n}, s`, both(c, (r) => r.connectSeconds), 1),

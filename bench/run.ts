@@ -26,7 +26,7 @@ import { idleRows, labsTable, markdownTable, saturationRows, steadyRows, type Ro
 import { pollingVsPushSvg } from './svg.ts';
 
 /** The whole run stops by itself past this, whatever is going on. */
-const RUN_LIMIT_MS = 25 * 60_000;
+const RUN_LIMIT_MS = 10 * 60_000;
 const PARTS = ['a', 'b', 'c', 'labs'] as const;
 const CHART = join(REPO_ROOT, 'docs', 'polling-vs-push.svg');
 

@@ -1,8 +1,9 @@
 /**
- * The two things every server the benchmark starts does for it: say where it listens, and
- * collect its garbage when asked, so that memory is measured after a full GC in every server
- * alike (the benchmark starts them with `node --expose-gc`).
+ * What every server the benchmark starts does for it: say where it listens, and collect its
+ * garbage when asked, so that memory is measured after a full GC in every server alike (the
+ * benchmark starts them with `node --expose-gc`).
  */
+import { writeFileSync } from 'node:fs';
 
 /** Prints `{"pid":…,"port":…}` on one line: the benchmark waits for it. */
 export function announce(port: number): void {
@@ -11,13 +12,19 @@ export function announce(port: number): void {
 
 /**
  * SIGUSR2 (SIGUSR1 belongs to Node's debugger) runs a full garbage collection, and a second one
- * a moment later: memory that the first one only finalised is freed by the second.
+ * a moment later (memory that the first one only finalised is freed by the second); then, if
+ * BENCH_MEMORY_FILE is set, writes `process.memoryUsage()` there as JSON, for the JS heap's size,
+ * which `/proc` cannot tell.
  */
 export function collectGarbageOnSignal(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return;
+  const file = process.env.BENCH_MEMORY_FILE;
   process.on('SIGUSR2', () => {
     gc();
-    setTimeout(gc, 200);
+    setTimeout(() => {
+      gc();
+      if (file) writeFileSync(file, JSON.stringify(process.memoryUsage()));
+    }, 200);
   });
 }

@@ -13,6 +13,8 @@ export interface Target {
   kind: 'lab04' | 'bare';
   port: number;
   pid: number;
+  /** Where the server writes its memory use after a GC (see lib/server-side.ts). */
+  memoryFile: string;
 }
 
 /** Called for every benchmark message a client receives (`receiver` is the client's index). */

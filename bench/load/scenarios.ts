@@ -3,6 +3,7 @@
  * (a) raise the rate until the server saturates, (b) hold a steady rate with many clients,
  * (c) open many connections and leave them idle.
  */
+import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rssBytes } from '../lib/proc.ts';
 import { Crowd, type Target } from './crowd.ts';
@@ -119,9 +120,12 @@ export interface IdleResult {
   connectSeconds: number;
   /** Server CPU seconds spent taking the connections in (lab 04 tells everyone of each arrival). */
   connectServerSeconds: number;
-  /** RSS with no connection, and at `points` counts evenly spaced up to all of them, each after a full GC. */
+  /**
+   * RSS with no connection, and RSS and JS heap (live objects: V8's `heapUsed`) at `points`
+   * counts evenly spaced up to all of them, each after a full GC.
+   */
   rssBefore: number;
-  rssPoints: { connections: number; rss: number }[];
+  rssPoints: { connections: number; rss: number; heap: number }[];
   rssAfter: number;
   /**
    * What one more connection costs: the slope of RSS against the number of connections, fitted
@@ -131,6 +135,11 @@ export interface IdleResult {
    * reading moves it less.
    */
   rssPerConnection: number;
+  /**
+   * The same slope for the JS heap's live objects: what each connection keeps alive, without the
+   * pages V8 and the C allocator hold on to after the traffic of the arrivals.
+   */
+  heapPerConnection: number;
   generatorCores: number;
   otherCores: number;
   stealCores: number;
@@ -150,7 +159,7 @@ export async function idle(
   deadline: number,
   log: Log,
 ): Promise<{ result: IdleResult; crowd: Crowd }> {
-  const rssBefore = await rssAfterGc(target.pid);
+  const { rss: rssBefore } = await memoryAfterGc(target);
   const crowd = await Crowd.open(target, 0, { deadline });
   const rssPoints: IdleResult['rssPoints'] = [];
   let [connectSeconds, connectServerSeconds, generatorCores, otherCores, stealCores] = [0, 0, 0, 0, 0];
@@ -164,7 +173,7 @@ export async function idle(
     connectSeconds += cpu.wallSeconds;
     connectServerSeconds += cpu.serverSeconds;
     [generatorCores, otherCores, stealCores] = [Math.max(generatorCores, cpu.generatorCores), Math.max(otherCores, cpu.otherCores), Math.max(stealCores, cpu.stealCores)];
-    rssPoints.push({ connections: count, rss: await rssAfterGc(target.pid) });
+    rssPoints.push({ connections: count, ...(await memoryAfterGc(target)) });
   }
   const result: IdleResult = {
     connections,
@@ -174,6 +183,7 @@ export async function idle(
     rssPoints,
     rssAfter: rssPoints.at(-1)!.rss,
     rssPerConnection: slope(rssPoints.map((p) => [p.connections, p.rss])),
+    heapPerConnection: slope(rssPoints.map((p) => [p.connections, p.heap])),
     generatorCores,
     otherCores,
     stealCores,
@@ -193,11 +203,16 @@ function slope(points: [number, number][]): number {
   return covariance / variance;
 }
 
-/** Asks the server for a full GC (SIGUSR2, see lib/server-side.ts), waits, and reads its RSS. */
-async function rssAfterGc(pid: number): Promise<number> {
-  process.kill(pid, 'SIGUSR2');
+/**
+ * Asks the server for a full GC (SIGUSR2, see lib/server-side.ts), waits, and reads its RSS from
+ * `/proc` and its JS heap from what it wrote (NaN if it wrote nothing).
+ */
+async function memoryAfterGc(target: Target): Promise<{ rss: number; heap: number }> {
+  await rm(target.memoryFile, { force: true });
+  process.kill(target.pid, 'SIGUSR2');
   await sleep(GC_WAIT_MS);
-  return rssBytes(pid);
+  const written = await readFile(target.memoryFile, 'utf8').catch(() => undefined);
+  return { rss: rssBytes(target.pid), heap: written ? (JSON.parse(written) as { heapUsed: number }).heapUsed : Number.NaN };
 }
 
 function describe(label: string, step: StepResult): string {
