@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { tempDir } from '@chat-lab/test-support';
 import { LogFile } from '../server/log-file.ts';
 
 const START = new Date(2026, 10, 22, 9, 30, 0);
 
 /** Counts the writes every open file handle makes, for the rest of the test. */
-async function countWrites(t: Parameters<typeof tempDir>[0], dir: string) {
+async function countWrites(t: TestContext, dir: string) {
   const probe = await open(join(dir, 'probe'), 'w');
   await probe.close();
   return t.mock.method(Object.getPrototypeOf(probe) as { appendFile: () => Promise<void> }, 'appendFile');

@@ -20,19 +20,25 @@ function decode(bytes: Buffer): { fin: boolean; opcode: number; masked: boolean;
 /** A TCP socket stand-in that records each write the way the kernel would get it: one array per system call. */
 class Wire extends Writable {
   calls: Buffer[][] = [];
+  /** Called on each write, e.g. to make it take time on a test's clock. */
+  onWrite = () => {};
   override _write(chunk: Buffer, _: BufferEncoding, done: () => void): void {
-    this.calls.push([chunk]);
-    done();
+    this.#record([chunk], done);
   }
   override _writev(chunks: { chunk: Buffer }[], done: () => void): void {
-    this.calls.push(chunks.map(({ chunk }) => chunk));
+    this.#record(chunks.map(({ chunk }) => chunk), done);
+  }
+  #record(chunks: Buffer[], done: () => void): void {
+    this.onWrite();
+    this.calls.push(chunks);
+    this.emit('wrote');
     done();
   }
 }
 
-function outbox(socket = { readyState: WebSocket.OPEN, bufferedAmount: 0 }) {
+function outbox(socket: { readyState: number; bufferedAmount: number } = { readyState: WebSocket.OPEN, bufferedAmount: 0 }, flusher = new Flusher()) {
   const wire = new Wire();
-  const box = new Outbox(socket as WebSocket, wire as never, new Flusher());
+  const box = new Outbox(socket as WebSocket, wire as never, flusher);
   return { wire, box, socket };
 }
 
@@ -51,7 +57,7 @@ describe('04 rooms-p2p: frames on the wire', () => {
   });
 
   it('sends the frames of one turn together, in one system call and in order', async () => {
-    const { wire, box } = outbox();
+    const { wire, box } = outbox(undefined, new Flusher(() => 0));
     const frames = ['a', 'b', 'c'].map((text) => encodeFrame({ type: 'info', text }));
     for (const frame of frames) box.push(frame);
     assert.equal(box.backlog, frames.reduce((sum, frame) => sum + frame.length, 0));
@@ -78,6 +84,22 @@ describe('04 rooms-p2p: frames on the wire', () => {
     assert.equal(box.open, false);
     await nextTurn();
     assert.deepEqual(wire.calls, []);
+  });
+
+  it('after a long flush, lets the next frames wait half as long, so that more go out together', async () => {
+    let clock = 0;
+    const { wire, box } = outbox(undefined, new Flusher(() => clock));
+    wire.onWrite = () => (clock += 10);
+    const [a, b] = ['a', 'b'].map((text) => encodeFrame({ type: 'info', text }));
+    box.push(a!);
+    await nextTurn();
+    assert.deepEqual(wire.calls, [[a]], 'a quiet server does not wait');
+    box.push(b!);
+    await nextTurn();
+    assert.deepEqual(wire.calls, [[a]], 'that flush took 10 ms: the next one waits 5 ms');
+    clock += 5;
+    await once(wire, 'wrote');
+    assert.deepEqual(wire.calls, [[a], [b]]);
   });
 
   it('cuts a connection off with one error, dropping what waits', async () => {

@@ -49,6 +49,7 @@ export class Hub extends EventEmitter<HubEvents> {
 
   /** Takes a logged-in client that just connected; `wire` is the TCP socket under `socket`. */
   join(socket: WebSocket, wire: Duplex, login: string, resume: Resume): void {
+    if (this.#closing) return void socket.close(1001, 'server stopping');
     const conn = this.#nextConn++;
     const { perSecond, burst } = this.options.rate;
     const outbox = new Outbox(socket, wire, this.#flusher);

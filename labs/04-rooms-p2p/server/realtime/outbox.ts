@@ -48,6 +48,7 @@ export class Outbox {
     this.#frames = [];
     this.#bytes = 0;
     if (!this.open) return;
+    if (frames.length === 1) return void this.wire.write(frames[0]!);
     this.wire.cork();
     for (const frame of frames) this.wire.write(frame);
     this.wire.uncork();
@@ -66,19 +67,41 @@ export class Outbox {
   }
 }
 
-/** Flushes every {@link Outbox} that has frames, once per turn of the event loop, after the turn's I/O. */
+/** After a flush that took `d` ms, the next one starts `d × PACING` ms later at the earliest. */
+const PACING = 0.5;
+
+/**
+ * Flushes every {@link Outbox} that has frames, once per turn of the event loop, after the
+ * turn's I/O; right after a long flush, a little later (see {@link Flusher.flushAll}).
+ */
 export class Flusher {
   #waiting: Outbox[] = [];
+  #nextAt = 0;
 
-  /** Flushes `outbox` at the end of this turn (`setImmediate` runs once the turn's I/O is done). */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** Flushes `outbox` at the end of this turn (`setImmediate` runs once the turn's I/O is done), or at the paced time. */
   schedule(outbox: Outbox): void {
-    if (this.#waiting.push(outbox) === 1) setImmediate(() => this.flushAll());
+    if (this.#waiting.push(outbox) > 1) return;
+    const wait = this.#nextAt - this.now();
+    if (wait > 0) setTimeout(() => this.flushAll(), wait);
+    else setImmediate(() => this.flushAll());
   }
 
-  /** Flushes every outbox that waits, now. */
+  /**
+   * Flushes every outbox that waits, now. A flush that took `d` ms is followed by at least
+   * `d × PACING` ms of reading before the next one: a server too busy writing to read would
+   * otherwise take one new message or connection per turn and write its frames at once, one
+   * write per recipient. Paced, what arrives meanwhile goes out together, so the cost of a burst
+   * (1000 people arriving in a lobby, each announced to everyone there) is one write per
+   * recipient per flush, not per arrival. A quiet server's flushes take microseconds: it never waits.
+   */
   flushAll(): void {
     const waiting = this.#waiting;
     this.#waiting = [];
+    const start = this.now();
     for (const outbox of waiting) outbox.flush();
+    const end = this.now();
+    this.#nextAt = end + (end - start) * PACING;
   }
 }
