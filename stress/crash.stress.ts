@@ -16,6 +16,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@chat-lab/test-support';
 import { buildClientIfStale } from '../labs/04-rooms-p2p/server/client-build.ts';
+import { REGISTRATION_LIMITS } from '../labs/04-rooms-p2p/server/core/registration-limit.ts';
 import { RATE } from '../labs/04-rooms-p2p/server/server.ts';
 import { Rng, SCALE, SEED, Stream, bound, figure, inParallel, mib, parseLine04, post, readLogs, say04, within } from './support.ts';
 
@@ -25,7 +26,8 @@ const LISTENING = /Open\s+(http:\/\/127\.0\.0\.1:\d+)\//;
 
 /** Registrations in flight at once during a burst, and the most one burst tries. */
 const CONCURRENCY = 8;
-const MAX_REGISTRATIONS = 200;
+/** One server process lets an address register this many accounts at once; the first run also registers the two chatters. */
+const MAX_REGISTRATIONS = REGISTRATION_LIMITS.burst - 2;
 /**
  * The bound on the server's peak resident memory (VmHWM): Node with tsx and the lab's modules is
  * about 150 MiB, and each registration in flight hashes with scrypt at 16 MiB (Node runs 4 at a

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Chat, REPLACED, type ConnId, type Effects } from '../server/core/chat.ts';
+import { Chat, QUIET_ABOVE, REPLACED, type ConnId, type Effects } from '../server/core/chat.ts';
 import type { ServerFrame } from '../shared/protocol.ts';
 
 const people = ['alice', 'bob', 'carol', 'dave'].map((login) => ({ login, firstName: login.toUpperCase(), lastName: 'Test' }));
@@ -29,6 +29,19 @@ describe('04 rooms-p2p: chat core', () => {
     assert.deepEqual(joined?.type === 'joined' && joined.entries.map((e) => e.text), ['alice joined']);
     assert.equal(fx.roomsChanged, true);
     assert.deepEqual(fx.log.map((e) => `${e.room}#${e.seq} ${e.text}`), ['lobby#1 alice joined']);
+  });
+
+  it(`announces comings and goings in rooms of up to ${QUIET_ABOVE} people, not in bigger ones`, () => {
+    const chat = new Chat({ directory: () => [] });
+    const notices = (fx: Effects) => fx.log.map((entry) => entry.text);
+    for (let conn = 1; conn <= QUIET_ABOVE; conn++) chat.connect(conn, `p${conn}`, T);
+    assert.deepEqual(notices(chat.connect(QUIET_ABOVE + 1, 'last-announced', T)), ['last-announced joined'], `${QUIET_ABOVE} were there`);
+    const quiet = chat.connect(QUIET_ABOVE + 2, 'crowd', T);
+    assert.deepEqual(notices(quiet), [], `${QUIET_ABOVE + 1} were there`);
+    assert.ok(ofType(to(quiet, QUIET_ABOVE + 2), 'joined').length === 1, 'the newcomer still gets the room');
+    assert.equal(chat.say(1, 'hello crowd', T).send[0]!.to.length, QUIET_ABOVE + 2, 'messages still reach everyone');
+    assert.deepEqual(notices(chat.disconnect(QUIET_ABOVE + 2, T)), [], `${QUIET_ABOVE + 1} stay`);
+    assert.deepEqual(notices(chat.disconnect(QUIET_ABOVE + 1, T)), ['last-announced left'], `${QUIET_ABOVE} stay`);
   });
 
   it('sends a message to everyone in the sender\'s room, sender included, with the sender\'s name', () => {

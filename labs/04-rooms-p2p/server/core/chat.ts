@@ -42,6 +42,9 @@ export interface Resume {
 /** How many entries of each room the server keeps to replay. */
 export const HISTORY_LIMIT = 500;
 
+/** Rooms with more people than this do not announce who comes and goes (see `#announce`). */
+export const QUIET_ABOVE = 100;
+
 /** Close status for a tab that another tab of the same person replaced. */
 export const REPLACED = 4000;
 
@@ -99,7 +102,7 @@ export class Chat {
     }
     const resumed = resume.room !== undefined ? this.#rooms.get(key(resume.room)) : undefined;
     const room = resumed ?? this.#lobby();
-    this.#notice(fx, room, time, `${login} joined`);
+    this.#announce(fx, room, time, `${login} joined`);
     const member: Member = { conn, login, room };
     room.members.add(member);
     this.#members.set(key(login), member);
@@ -132,7 +135,7 @@ export class Chat {
     this.#byConn.delete(conn);
     this.#members.delete(key(member.login));
     member.room.members.delete(member);
-    this.#notice(fx, member.room, time, `${member.login} left`);
+    this.#announce(fx, member.room, time, `${member.login} left`);
     for (const room of [...this.#rooms.values()]) {
       if (room.creator === member.login) this.#deleteRoom(fx, room, time, `${member.login}, who created it, left`);
     }
@@ -256,8 +259,8 @@ export class Chat {
 
   #move(fx: Effects, member: Member, to: Room, time: number, { announce = true } = {}): void {
     member.room.members.delete(member);
-    if (announce) this.#notice(fx, member.room, time, `${member.login} left for ${to.name}`);
-    this.#notice(fx, to, time, `${member.login} joined`);
+    if (announce) this.#announce(fx, member.room, time, `${member.login} left for ${to.name}`);
+    this.#announce(fx, to, time, `${member.login} joined`);
     to.members.add(member);
     member.room = to;
     this.#sendJoined(fx, member, {});
@@ -282,6 +285,15 @@ export class Chat {
     const entries = held ? [] : history.filter((entry) => entry.seq > from);
     const missed = held ? 0 : Math.max(0, (history[0]?.seq ?? seq + 1) - 1 - from);
     this.#send(fx, [member.conn], { type: 'joined', room: name, entries, missed, last: held ? 0 : seq });
+  }
+
+  /**
+   * A notice that someone came or went, unless the room is crowded: in a room of more than
+   * QUIET_ABOVE people, each would cost a frame to everyone (a crowd arriving, n² frames), and
+   * nobody reads hundreds of "joined" lines. The room list still gives the count.
+   */
+  #announce(fx: Effects, room: Room, time: number, text: string): void {
+    if (room.members.size <= QUIET_ABOVE) this.#notice(fx, room, time, text);
   }
 
   #notice(fx: Effects, room: Room, time: number, text: string): void {
