@@ -20,12 +20,16 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
  */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-/** What tests may replace: the clock, session ids, how often clients are pinged, the unread bound. */
+/** Frames one connection may send: 20 a second on average, 60 at once. A person types far slower. */
+export const RATE = { perSecond: 20, burst: 60 };
+
+/** What tests may replace: the clock, session ids, how often clients are pinged, the unread bound, the rate limit. */
 export interface ServerOptions {
   now?: () => Date;
   newId?: () => string;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
+  rate?: { perSecond: number; burst: number };
 }
 
 /** A lab server that is listening. */
@@ -43,10 +47,10 @@ export interface RunningServer {
 /** Creates the log folder, builds the app and the WebSocket hub, and listens. Tests call it with port 0. */
 export async function startServer(
   config: Config,
-  { now = () => new Date(), newId = nanoid, heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES }: ServerOptions = {},
+  { now = () => new Date(), newId = nanoid, heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, rate = RATE }: ServerOptions = {},
 ): Promise<RunningServer> {
   await mkdir(config.logDir, { recursive: true });
-  const hub = new Hub({ logDir: config.logDir, now, newId, graceMs: config.graceSeconds * 1000, maxBufferedBytes });
+  const hub = new Hub({ logDir: config.logDir, now, newId, graceMs: config.graceSeconds * 1000, maxBufferedBytes, rate });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   const stopHeartbeat = startHeartbeat(wss, heartbeatMs);
   const server = createAdaptorServer({ fetch: createApp().fetch }) as Server;

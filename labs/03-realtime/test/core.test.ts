@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { escapeText, eventLine, formatTime, logFileName, messageLine, parseLine, parseLog } from '../server/core/log-format.ts';
 import { MAX_MESSAGE_LENGTH, checkMessage } from '../server/core/message.ts';
+import { RateLimit } from '../server/core/rate-limit.ts';
 
 const at = new Date(2026, 10, 22, 14, 3, 7);
 
@@ -91,5 +92,15 @@ describe('03 realtime: messages', () => {
     const checked = checkMessage('x'.repeat(MAX_MESSAGE_LENGTH + 1));
     assert.equal(checked.ok, false);
     assert.match(!checked.ok ? checked.error : '', /2001 characters.*limit is 2000/);
+  });
+});
+
+describe('03 realtime: rate limit', () => {
+  it('allows a burst, then the average rate, and refills with time', () => {
+    const limit = new RateLimit(10, 3, 0);
+    assert.deepEqual([limit.take(0), limit.take(0), limit.take(0), limit.take(0)], [true, true, true, false]);
+    assert.equal(limit.take(50), false, 'half a token after 50 ms');
+    assert.equal(limit.take(100), true, 'one token after 100 ms at 10/s');
+    assert.deepEqual([limit.take(10_000), limit.take(10_000), limit.take(10_000), limit.take(10_000)], [true, true, true, false], 'never more than the burst');
   });
 });

@@ -33,7 +33,7 @@ describe('03 realtime: protocol', () => {
     }
   });
 
-  it('lets an upgrade through only at /ws, from this origin, with a role', () => {
+  it('lets an upgrade through only at /ws, for this host, from this origin, with a role', () => {
     const host = { host: '127.0.0.1:3000' };
     assert.deepEqual(checkUpgrade('/ws?role=user', host), { ok: true, role: 'user', resume: { session: undefined, after: undefined } });
     assert.deepEqual(checkUpgrade('/ws?role=agent&session=V1St_GX-8&after=12', { ...host, origin: 'http://127.0.0.1:3000' }), {
@@ -42,10 +42,12 @@ describe('03 realtime: protocol', () => {
       resume: { session: 'V1St_GX-8', after: 12 },
     });
     assert.equal(checkUpgrade('/ws?role=user', { ...host, origin: 'https://127.0.0.1:3000' }).ok, true, 'behind a TLS proxy');
+    assert.equal(checkUpgrade('/ws?role=user', { host: 'localhost:3000', origin: 'http://localhost:3000' }).ok, true, 'by name');
     const refused: [string, IncomingHttpHeaders, number][] = [
       ['/socket?role=user', host, 404],
       ['/ws?role=user', { ...host, origin: 'http://evil.example' }, 403],
       ['/ws?role=user', { ...host, origin: 'http://127.0.0.1:3001' }, 403],
+      ['/ws?role=user', { host: 'evil.example:3000', origin: 'http://evil.example:3000' }, 403],
       ['/ws', host, 400],
       ['/ws?role=admin', host, 400],
       ['/ws?role=user&after=-1', host, 400],

@@ -6,12 +6,15 @@ import { tempDir } from '@chat-lab/test-support';
 import WebSocket from 'ws';
 import type { Entry } from '../server/core/chat.ts';
 import { parseLine } from '../server/core/log-format.ts';
-import { startServer, type ServerOptions } from '../server/server.ts';
+import { RATE, startServer, type ServerOptions } from '../server/server.ts';
 import { TestClient, connectSilently } from './ws-client.ts';
+
+/** No rate limit, for the tests that are not about it: they send hundreds of frames at once. */
+const FAST = { perSecond: 1e6, burst: 1e6 };
 
 async function start(t: TestContext, { graceSeconds = 30, ...options }: ServerOptions & { graceSeconds?: number } = {}) {
   const logDir = await tempDir(t, 'lab03-realtime');
-  const server = await startServer({ port: 0, host: '127.0.0.1', logDir, graceSeconds }, options);
+  const server = await startServer({ port: 0, host: '127.0.0.1', logDir, graceSeconds }, { rate: FAST, ...options });
   t.after(() => server.close());
   const url = server.urls[0]!;
   const join = async (query: string) => {
@@ -91,6 +94,21 @@ describe('03 realtime: real server with ws clients', () => {
     assert.deepEqual(texts(await back.entries(1)), ['live again']);
   });
 
+  it('welcomes windows joining one after another with the right catch-up as the session moves on', async (t) => {
+    const { join } = await start(t);
+    const user = await join('role=user');
+    user.send({ type: 'send', text: 'a' });
+    const [opening, a] = await user.entries(2);
+    const welcomed = async (query: string) => texts((await (await join(query)).next('welcome')).entries);
+    assert.deepEqual(await welcomed('role=agent'), [opening!.text, 'a']);
+    assert.deepEqual(await welcomed('role=agent'), [opening!.text, 'a'], 'the same for the next new window');
+    user.send({ type: 'send', text: 'b' });
+    await user.entries(3);
+    assert.deepEqual(await welcomed('role=agent'), [opening!.text, 'a', 'b'], 'and the new entry for a window after it');
+    assert.deepEqual(await welcomed(`role=agent&session=${a!.session}&after=${a!.seq}`), ['b'], 'a reconnecting window: what it missed');
+    assert.deepEqual(await welcomed('role=agent'), [opening!.text, 'a', 'b']);
+  });
+
   it('End chat ends the session for both; the next message starts a new session in a new file (same second: _2)', async (t) => {
     const now = () => new Date(2026, 10, 22, 14, 3, 7);
     const { server, logDir, join } = await start(t, { now });
@@ -138,12 +156,45 @@ describe('03 realtime: real server with ws clients', () => {
     const user = await join('role=user');
     assert.deepEqual((await user.next('welcome')).online, { user: 1, agent: 0 });
     const agent = await join('role=agent');
-    assert.deepEqual((await user.next('presence')).online, { user: 1, agent: 1 });
+    assert.deepEqual((await user.next('presence', ({ online }) => online.agent === 1)).online, { user: 1, agent: 1 });
     agent.send({ type: 'typing' });
     assert.equal((await user.next('typing')).from, 'agent');
     await agent.close();
-    assert.deepEqual((await user.next('presence')).online, { user: 1, agent: 0 });
+    assert.deepEqual((await user.next('presence', ({ online }) => online.agent === 0)).online, { user: 1, agent: 0 });
     assert.equal(agent.frames.filter((frame) => frame.type === 'typing').length, 0);
+  });
+
+  it('announces a burst of windows in a few presence frames, not one per window, with the final counts', async (t) => {
+    const { join } = await start(t);
+    const first = await join('role=user');
+    await first.next('presence', ({ online }) => online.user === 1);
+    const crowd = await Promise.all(Array.from({ length: 20 }, (_, i) => join(`role=${i % 2 ? 'user' : 'agent'}`)));
+    const last = await first.next('presence', ({ online }) => online.user + online.agent === 21);
+    assert.deepEqual(last.online, { user: 11, agent: 10 });
+    const presences = first.frames.filter((frame) => frame.type === 'presence').length;
+    assert.ok(presences < 10, `${presences} presence frames for 20 windows`);
+    const newest = await crowd.at(-1)!.next('presence', ({ online }) => online.user + online.agent === 21);
+    assert.deepEqual(newest.online, { user: 11, agent: 10 }, 'sent to everyone, the newest window too');
+  });
+
+  it('rate-limits each connection: a burst, then 20 frames a second; the others are not slowed', async (t) => {
+    let time = Date.UTC(2026, 10, 22, 13, 3, 7);
+    const { join } = await start(t, { rate: RATE, now: () => new Date(time) });
+    const [user, agent] = [await join('role=user'), await join('role=agent')];
+    for (let i = 0; i <= RATE.burst; i++) user.send({ type: 'send', text: `flood ${i}` });
+    const error = await user.next('error');
+    assert.equal(error.code, 'rate-limited');
+    assert.match(error.message, /at most 20 frames a second/);
+    assert.deepEqual(texts((await user.entries(1 + RATE.burst)).slice(1)), Array.from({ length: RATE.burst }, (_, i) => `flood ${i}`));
+    agent.send({ type: 'send', text: 'calm' });
+    assert.equal((await user.entries(2 + RATE.burst)).at(-1)!.text, 'calm', 'the agent has a bucket of its own');
+    time += 1000;
+    for (let i = 0; i <= RATE.perSecond; i++) user.send({ type: 'send', text: `later ${i}` });
+    assert.equal((await user.next('error')).code, 'rate-limited');
+    const entries = await user.entries(2 + RATE.burst + RATE.perSecond);
+    assert.deepEqual(texts(entries.slice(2 + RATE.burst)), Array.from({ length: RATE.perSecond }, (_, i) => `later ${i}`), 'one second later, 20 more');
+    assert.equal(user.frames.filter((frame) => frame.type === 'error').length, 2);
+    assert.equal(user.frames.filter((frame) => frame.type === 'entry').length, 2 + RATE.burst + RATE.perSecond, 'and no more');
   });
 
   it('answers bad frames with an error frame and keeps the connection', async (t) => {
@@ -178,20 +229,25 @@ describe('03 realtime: real server with ws clients', () => {
     assert.equal((await agent.entries(2))[1]!.text, 'fine');
   });
 
-  it('refuses upgrades from another origin (403), without a role (400), or elsewhere than /ws (404)', async (t) => {
-    const { url } = await start(t);
-    const refused = async (path: string, origin?: string) => {
-      const socket = new WebSocket(`${url.replace('http', 'ws')}${path}`, { origin });
+  it('refuses upgrades from another origin or for another host (403), without a role (400), or elsewhere than /ws (404)', async (t) => {
+    const { server, url } = await start(t);
+    const refused = async (path: string, headers: Record<string, string> = {}) => {
+      const socket = new WebSocket(`${url.replace('http', 'ws')}${path}`, { headers });
       const [, response] = await once(socket, 'unexpected-response');
       socket.on('error', () => undefined);
       return response.statusCode as number;
     };
-    assert.equal(await refused('ws?role=user', 'http://evil.example'), 403);
+    assert.equal(await refused('ws?role=user', { origin: 'http://evil.example' }), 403);
+    const rebound = `evil.example:${server.port}`;
+    assert.equal(await refused('ws?role=agent', { host: rebound, origin: `http://${rebound}` }), 403, 'DNS rebinding: Host and Origin agree, but name another site');
     assert.equal(await refused('ws?role=root'), 400);
     assert.equal(await refused('chat?role=user'), 404);
-    const welcome = await TestClient.connect(url, 'role=user', { origin: url.replace(/\/$/, '') });
-    t.after(() => welcome.close());
-    assert.equal((await welcome.next('welcome')).role, 'user', 'this origin is fine');
+    for (const own of [url.replace(/\/$/, ''), `http://localhost:${server.port}`]) {
+      const { host } = new URL(own);
+      const welcome = await TestClient.connect(url, 'role=user', { headers: { host, origin: own } });
+      t.after(() => welcome.close());
+      assert.equal((await welcome.next('welcome')).role, 'user', `${own} is fine`);
+    }
   });
 
   it('drops a client that stops reading; the others keep every message, in order', async (t) => {
@@ -200,18 +256,19 @@ describe('03 realtime: real server with ws clients', () => {
     const frozen = connectSilently(url, 'role=agent');
     t.after(() => frozen.destroy());
     await user.next('presence', ({ online }) => online.agent === 2);
-    let dropped: [string, string] | undefined;
-    server.hub.once('drop', (...drop) => (dropped = drop));
+    const drops: [string, string][] = [];
+    server.hub.on('drop', (...drop) => drops.push(drop));
     let sent = 0;
-    while (!dropped && sent < 20_000) {
+    while (drops.length === 0 && sent < 20_000) {
       for (let i = 0; i < 100; i++) user.send({ type: 'send', text: `${sent++} ${'z'.repeat(1900)}` });
       await agent.entries(sent + 1);
     }
-    assert.deepEqual(dropped, ['agent', 'it stopped reading'], `dropped after ${sent} messages of ~2 KB`);
+    assert.deepEqual(drops, [['agent', 'it stopped reading']], `dropped once, after ${sent} messages of ~2 KB`);
     await user.next('presence', ({ online }) => online.agent === 1);
     for (let i = 0; i < 100; i++) user.send({ type: 'send', text: `${sent++} after` });
     const seen = await agent.entries(sent + 1);
     assert.deepEqual(seen.slice(1).map((entry) => Number(entry.text.split(' ')[0])), Array.from({ length: sent }, (_, i) => i));
+    assert.equal(drops.length, 1, 'dropped exactly once');
   });
 
   it('pings clients and drops one that has vanished without closing', async (t) => {

@@ -8,9 +8,12 @@ import { ConfigError } from '../server/config.ts';
 import { startServer } from '../server/server.ts';
 import { TestClient, connectSilently } from './ws-client.ts';
 
+/** No rate limit: these tests send 100 frames at once. */
+const FAST = { perSecond: 1e6, burst: 1e6 };
+
 async function start(t: TestContext) {
   const logDir = join(await tempDir(t, 'lab03-server'), 'created', 'on', 'start');
-  const server = await startServer({ port: 0, host: '127.0.0.1', logDir, graceSeconds: 30 });
+  const server = await startServer({ port: 0, host: '127.0.0.1', logDir, graceSeconds: 30 }, { rate: FAST });
   t.after(() => server.close());
   return { server, logDir };
 }

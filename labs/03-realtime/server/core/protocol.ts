@@ -29,7 +29,7 @@ export type ServerFrame =
   /** Your last frame was refused; nothing changed and the connection stays open. */
   | { type: 'error'; code: ErrorCode; message: string };
 
-export type ErrorCode = 'binary-frame' | 'not-json' | 'unknown-type' | 'bad-message' | 'no-session';
+export type ErrorCode = 'binary-frame' | 'not-json' | 'unknown-type' | 'bad-message' | 'rate-limited' | 'no-session';
 
 export type Parsed = { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; message: string };
 
