@@ -9,6 +9,7 @@ import { createApp } from './app.ts';
 import { ConfigError, LAB_SCRIPT, joinUrls, type Config } from './config.ts';
 import { Chat } from './core/chat.ts';
 import { serverLine } from './core/log-format.ts';
+import { RegistrationLimit } from './core/registration-limit.ts';
 import { Throttle } from './core/throttle.ts';
 import { LogFile } from './log-file.ts';
 import { startHeartbeat } from './realtime/heartbeat.ts';
@@ -67,7 +68,7 @@ export async function startServer(
   // No compression: the hub writes ready-made frames (realtime/frame.ts), which compression would have to rebuild.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const stopHeartbeat = startHeartbeat(wss, heartbeatMs);
-  const app = createApp({ accounts, sessions, throttle: new Throttle(), now: () => now().getTime() });
+  const app = createApp({ accounts, sessions, throttle: new Throttle(), registrations: new RegistrationLimit(), now: () => now().getTime() });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   server.on('upgrade', upgradeHandler(wss, hub, (cookie) => sessions.loginFor(readCookie(cookie, SESSION_COOKIE))));
   await listen(server, config);

@@ -45,7 +45,7 @@ describe('04 rooms-p2p: protocol', () => {
     }
   });
 
-  it('lets an upgrade through only at /ws, from this origin, with a valid session', () => {
+  it('lets an upgrade through only at /ws, for this host, from this origin, with a valid session', () => {
     const loginFor = (cookie: string | undefined) => (cookie === 'chat_session=good' ? 'alice' : undefined);
     const ok: IncomingHttpHeaders = { host: '127.0.0.1:3000', cookie: 'chat_session=good' };
     assert.deepEqual(checkUpgrade('/ws', ok, loginFor), { ok: true, login: 'alice', resume: { room: undefined, after: undefined } });
@@ -57,6 +57,7 @@ describe('04 rooms-p2p: protocol', () => {
     const refused: [string, IncomingHttpHeaders, number][] = [
       ['/chat', ok, 404],
       ['/ws', { ...ok, origin: 'http://evil.example' }, 403],
+      ['/ws', { ...ok, host: 'evil.example:3000', origin: 'http://evil.example:3000' }, 403],
       ['/ws', { host: '127.0.0.1:3000' }, 401],
       ['/ws', { ...ok, cookie: 'chat_session=forged' }, 401],
       ['/ws?room=../x', ok, 400],

@@ -3,6 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import type { Resume } from '../core/chat.ts';
 import { ROOM_NAME } from '../../shared/commands.ts';
+import { Admission } from './admission.ts';
+import { checkHost } from './host-check.ts';
 import type { Hub } from './hub.ts';
 
 export type UpgradeCheck = { ok: true; login: string; resume: Resume } | { ok: false; status: 400 | 401 | 403 | 404; reason: string };
@@ -10,13 +12,16 @@ export type UpgradeCheck = { ok: true; login: string; resume: Resume } | { ok: f
 const SEQ = /^\d{1,9}$/;
 
 /**
- * Decides whether an upgrade request may become a chat connection: the path must be `/ws`, a
- * browser's `Origin` must be this server (so no other site's page can connect in your name), the
- * session cookie must belong to a logged-in person, and the resume point, if any, well formed.
+ * Decides whether an upgrade request may become a chat connection: the path must be `/ws`, the
+ * `Host` a name of this server (see {@link checkHost}: against DNS rebinding), a browser's
+ * `Origin` this server (so no other site's page can connect in your name), the session cookie
+ * must belong to a logged-in person, and the resume point, if any, well formed.
  */
 export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeaders, loginFor: (cookie: string | undefined) => string | undefined): UpgradeCheck {
   const { pathname, searchParams } = new URL(url ?? '/', 'http://upgrade.invalid');
   if (pathname !== '/ws') return { ok: false, status: 404, reason: 'WebSockets live at /ws.' };
+  const host = checkHost(headers.host);
+  if (!host.ok) return { ok: false, status: 403, reason: host.reason };
   if (headers.origin !== undefined && headers.origin !== `http://${headers.host}` && headers.origin !== `https://${headers.host}`) {
     return { ok: false, status: 403, reason: `Origin ${headers.origin} may not connect to this server.` };
   }
@@ -30,17 +35,33 @@ export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeade
   return { ok: true, login, resume: { room: room ?? undefined, after: after === null ? undefined : Number(after) } };
 }
 
-/** The HTTP server's `upgrade` listener: checked requests join the hub, others get an HTTP error. */
+/**
+ * The HTTP server's `upgrade` listener: checked requests join the hub, a few per turn of the
+ * event loop (see {@link Admission}); others get an HTTP error at once.
+ */
 export function upgradeHandler(wss: WebSocketServer, hub: Hub, loginFor: (cookie: string | undefined) => string | undefined) {
+  const admission = new Admission();
   return function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    destroyOnError(socket);
     const check = checkUpgrade(request.url, request.headers, loginFor);
     if (!check.ok) return refuse(socket, check.status, check.reason);
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      wss.emit('connection', ws, request);
-      hub.join(ws, socket, check.login, check.resume);
-    });
+    admission.add(() =>
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        wss.emit('connection', ws, request);
+        hub.join(ws, socket, check.login, check.resume);
+      }),
+    );
   };
+}
+
+/**
+ * Closes the socket if it fails (a client that vanished mid-handshake). A function of its own on
+ * purpose: a closure keeps alive every variable its enclosing call shares with other closures, and
+ * this listener stays on the socket as long as the connection lasts. Written inline in
+ * `onUpgrade`, it would keep that call's `request` and `head` too: about 2 KiB per connection.
+ */
+function destroyOnError(socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
 }
 
 const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };

@@ -6,7 +6,9 @@ import type { CookieOptions } from 'hono/utils/cookie';
 import { SESSION_COOKIE, type Sessions } from '../accounts/sessions.ts';
 import type { AccountStore } from '../accounts/store.ts';
 import { LOGIN_PATTERN } from '../core/accounts.ts';
-import type { Throttle } from '../core/throttle.ts';
+import type { RegistrationLimit } from '../core/registration-limit.ts';
+import type { Throttle, Verdict } from '../core/throttle.ts';
+import { checkHost } from '../realtime/host-check.ts';
 
 /** A request body larger than this is refused with 413: a registration form is well under 1 KiB. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -15,7 +17,9 @@ export interface ApiDeps {
   accounts: AccountStore;
   sessions: Sessions;
   throttle: Throttle;
-  /** The time in milliseconds, for the throttle. */
+  /** Registrations per address: each one costs a slow hash. */
+  registrations: RegistrationLimit;
+  /** The time in milliseconds, for the throttle and the registration limit. */
   now: () => number;
 }
 
@@ -25,16 +29,23 @@ const WRONG_LOGIN = 'Wrong login or password.';
  * The accounts API, mounted at `/api`: `POST /register`, `POST /login`, `POST /logout` and
  * `GET /me`. Requests and answers are JSON; every POST must say `Content-Type: application/json`,
  * which no other site's form can send, and the session cookie is `SameSite=Strict`, which no
- * other site's request carries.
+ * other site's request carries. Every request must name this server in its `Host` (see
+ * {@link ownHostOnly}).
  */
-export function apiRoutes({ accounts, sessions, throttle, now }: ApiDeps): Hono {
+export function apiRoutes({ accounts, sessions, throttle, registrations, now }: ApiDeps): Hono {
   const cookie: CookieOptions = { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: sessions.ttlSeconds };
 
   async function register(c: Context) {
     const body = await readObject(c);
     if (!body) return notAnObject(c);
+    const address = clientAddress(c);
+    const verdict = registrations.take(address, now());
+    if (!verdict.ok) return tooMany(c, verdict, 'Too many registrations from your address');
     const result = await accounts.register(body);
-    if (!result.ok) return c.json({ errors: result.errors }, result.status);
+    if (!result.ok) {
+      registrations.giveBack(address, now());
+      return c.json({ errors: result.errors }, result.status);
+    }
     return c.json({ account: result.account }, 201);
   }
 
@@ -48,11 +59,7 @@ export function apiRoutes({ accounts, sessions, throttle, now }: ApiDeps): Hono 
     if (!LOGIN_PATTERN.test(login)) return c.json({ error: WRONG_LOGIN }, 401);
     const address = clientAddress(c);
     const verdict = throttle.check(login, address, now());
-    if (!verdict.ok) {
-      c.header('Retry-After', String(verdict.retryAfterSeconds));
-      const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
-      return c.json({ error: `Too many failed attempts: try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
-    }
+    if (!verdict.ok) return tooMany(c, verdict, 'Too many failed attempts');
     throttle.fail(login, address, now());
     const account = await accounts.verify(login, password);
     if (!account) return c.json({ error: WRONG_LOGIN }, 401);
@@ -75,12 +82,22 @@ export function apiRoutes({ accounts, sessions, throttle, now }: ApiDeps): Hono 
   }
 
   return new Hono()
-    .use(jsonOnly, bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }))
+    .use(ownHostOnly, jsonOnly, bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge }))
     .post('/register', register)
     .post('/login', logIn)
     .post('/logout', logOut)
     .get('/me', showMe)
     .onError(serverError);
+}
+
+/**
+ * Refuses with 403 a request whose `Host` is not a name of this server: a page whose DNS name was
+ * re-pointed to this server (DNS rebinding) could otherwise call the API, e.g. register accounts.
+ */
+async function ownHostOnly(c: Context, next: Next) {
+  const host = checkHost(c.req.header('host') ?? new URL(c.req.url).host);
+  if (!host.ok) return c.json({ error: host.reason }, 403);
+  await next();
 }
 
 /** Refuses a POST that is not JSON with 415 (a form, or a text/plain body). */
@@ -90,6 +107,13 @@ async function jsonOnly(c: Context, next: Next) {
     return c.json({ error: 'Send JSON, with Content-Type: application/json.' }, 415);
   }
   await next();
+}
+
+/** 429 with `Retry-After`, and the wait in minutes in the sentence. */
+function tooMany(c: Context, { retryAfterSeconds }: Verdict & { ok: false }, what: string) {
+  c.header('Retry-After', String(retryAfterSeconds));
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return c.json({ error: `${what}: try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
 }
 
 function tooLarge(c: Context) {
