@@ -7,6 +7,7 @@
  *   npm run bench -- --quick       smaller, under a minute
  *   npm run bench -- --json FILE   also writes every figure to FILE
  *   npm run bench -- --only a,c    only some parts: a, b, c (the three scenarios) and labs
+ *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench   profiles the servers
  *
  * The servers and the load generator are child processes, pinned to different cores when
  * `taskset` exists. Everything they write goes to a temporary folder, deleted at the end.

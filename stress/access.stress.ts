@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { signUp } from '../labs/04-rooms-p2p/test/ws-client.ts';
-import { Stream, figure, knownBug, lab03, lab04, logIn, post, say04 } from './support.ts';
+import { Stream, figure, lab03, lab04, logIn, post, say04 } from './support.ts';
 
 /** The status of an upgrade to `/ws?query` with these headers: 101 if it became a WebSocket. */
 async function upgradeStatus(url: string, query: string, headers: Record<string, string>): Promise<number> {
@@ -183,9 +183,7 @@ describe('03 realtime: access', () => {
     await figure(t, '03 access: cross-origin sockets', `${origins.length} origins refused with 403 (lab 03 has no log-in by design)`);
   });
 
-  it('a page of another site cannot open the socket through DNS rebinding either', {
-    skip: knownBug('lab 03 compares Origin with the request\'s own Host header (upgrade.ts checkUpgrade), so a page from evil.example:PORT that resolves to 127.0.0.1 passes'),
-  }, async (t) => {
+  it('a page of another site cannot open the socket through DNS rebinding either', async (t) => {
     const { url } = await lab03(t);
     const { port } = new URL(url);
     const rebound = `evil.example:${port}`;

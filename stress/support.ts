@@ -393,7 +393,7 @@ function closeOnce<T>(close: () => Promise<T>): () => Promise<T> {
 /** Lab 03's real server in a temporary log folder; closed when the test ends. */
 export async function lab03(t: TestContext, options: Options03 = {}) {
   const logDir = await tempDir(t, 'stress-03');
-  const running = await startServer03({ port: 0, host: '127.0.0.1', logDir, graceSeconds: 30 }, options);
+  const running = await startServer03({ port: 0, host: '127.0.0.1', logDir, graceSeconds: 30 }, { rate: UNLIMITED, ...options });
   const server = { ...running, close: closeOnce(running.close) };
   t.after(() => server.close());
   const url = server.urls[0]!;

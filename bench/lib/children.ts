@@ -38,9 +38,10 @@ const START_TIMEOUT_MS = 30_000;
 /**
  * Starts `file` (relative to bench/, e.g. `lab04-server.ts`) as a server and waits for the
  * `{"pid":…,"port":…}` line it prints once it listens. Its stderr goes to ours.
+ * BENCH_SERVER_NODE_ARGS adds Node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the servers.
  */
 export async function startServer(file: string, env: Record<string, string>): Promise<ServerProcess> {
-  const [command, args] = nodeCommand(file, CORES?.server, ['--expose-gc'], []);
+  const [command, args] = nodeCommand(file, CORES?.server, ['--expose-gc', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ') ?? [])], []);
   const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const announced = firstJsonLine(child, START_TIMEOUT_MS) as Promise<{ pid: number; port: number }>;
   const { pid, port } = await announced.catch((error: Error) => {
