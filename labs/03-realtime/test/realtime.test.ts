@@ -250,6 +250,22 @@ describe('03 realtime: real server with ws clients', () => {
     }
   });
 
+  it('refuses a window past MAX_WINDOWS with 503 and a sentence; a window closing makes room', async (t) => {
+    const { url, join } = await start(t, { maxWindows: 2 });
+    const user = await join('role=user');
+    const agent = await join('role=agent');
+    const socket = new WebSocket(`${url.replace('http', 'ws')}ws?role=user`);
+    socket.on('error', () => undefined);
+    const [, response] = await once(socket, 'unexpected-response');
+    const body = (await response.toArray()).join('');
+    assert.equal(response.statusCode, 503);
+    assert.equal(body, 'The chat is full: 2 windows are open. Close one and try again.');
+    await user.close();
+    await agent.next('presence', ({ online }) => online.user === 0);
+    const again = await join('role=user');
+    assert.equal((await again.next('welcome')).role, 'user');
+  });
+
   it('drops a client that stops reading; the others keep every message, in order', async (t) => {
     const { server, url, join } = await start(t, { maxBufferedBytes: 256 * 1024 });
     const [user, agent] = [await join('role=user'), await join('role=agent')];

@@ -14,6 +14,11 @@ export class Admission {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
+  /** How many arrivals wait. */
+  get size(): number {
+    return this.#waiting.length - this.#next;
+  }
+
   /** Runs `letIn` once the arrivals before it are in, this turn if there is time left. */
   add(letIn: () => void): void {
     if (this.#waiting.push(letIn) === 1) setImmediate(() => this.#run());

@@ -6,7 +6,7 @@ import { Admission } from './admission.ts';
 import { checkHost } from './host-check.ts';
 import type { Hub, Resume } from './hub.ts';
 
-export type UpgradeCheck = { ok: true; role: Role; resume: Resume } | { ok: false; status: 400 | 403 | 404; reason: string };
+export type UpgradeCheck = { ok: true; role: Role; resume: Resume } | { ok: false; status: 400 | 403 | 404 | 503; reason: string };
 
 const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SEQ = /^\d{1,9}$/;
@@ -37,14 +37,18 @@ export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeade
 
 /**
  * The HTTP server's `upgrade` listener: checked requests join the hub, a few per turn of the
- * event loop (see {@link Admission}); others get an HTTP error at once.
+ * event loop (see {@link Admission}), as long as fewer than `maxWindows` are open or on their
+ * way in; others get an HTTP error at once.
  */
-export function upgradeHandler(wss: WebSocketServer, hub: Hub) {
+export function upgradeHandler(wss: WebSocketServer, hub: Hub, maxWindows: number) {
   const admission = new Admission();
   return function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     destroyOnError(socket);
     const check = checkUpgrade(request.url, request.headers);
     if (!check.ok) return refuse(socket, check.status, check.reason);
+    if (wss.clients.size + admission.size >= maxWindows) {
+      return refuse(socket, 503, `The chat is full: ${maxWindows} windows are open. Close one and try again.`);
+    }
     admission.add(() =>
       wss.handleUpgrade(request, socket, head, (ws) => {
         wss.emit('connection', ws, request);
@@ -64,9 +68,9 @@ function destroyOnError(socket: Duplex): void {
   socket.on('error', () => socket.destroy());
 }
 
-const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
+const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
 
-function refuse(socket: Duplex, status: 400 | 403 | 404, reason: string): void {
+function refuse(socket: Duplex, status: keyof typeof STATUS_TEXT, reason: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
