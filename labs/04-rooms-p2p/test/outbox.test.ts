@@ -22,6 +22,13 @@ class Wire extends Writable {
   calls: Buffer[][] = [];
   /** Called on each write, e.g. to make it take time on a test's clock. */
   onWrite = () => {};
+  /** When set, writes are not finished until `release()`: a client that does not read. */
+  stuck = false;
+  #unfinished: (() => void)[] = [];
+  release(): void {
+    this.stuck = false;
+    for (const done of this.#unfinished.splice(0)) done();
+  }
   override _write(chunk: Buffer, _: BufferEncoding, done: () => void): void {
     this.#record([chunk], done);
   }
@@ -32,7 +39,8 @@ class Wire extends Writable {
     this.onWrite();
     this.calls.push(chunks);
     this.emit('wrote');
-    done();
+    if (this.stuck) this.#unfinished.push(done);
+    else done();
   }
 }
 
@@ -100,6 +108,24 @@ describe('04 rooms-p2p: frames on the wire', () => {
     clock += 5;
     await once(wire, 'wrote');
     assert.deepEqual(wire.calls, [[a], [b]]);
+  });
+
+  it('keeps frames while the socket has not drained, then sends them together', async () => {
+    const { wire, box } = outbox(undefined, new Flusher(() => 0));
+    wire.stuck = true;
+    const [big, a, b] = [encodeFrame({ type: 'info', text: 'x'.repeat(20_000) }), ...['a', 'b'].map((text) => encodeFrame({ type: 'info', text }))];
+    box.push(big);
+    await nextTurn();
+    assert.equal(wire.writableNeedDrain, true, 'the socket is full');
+    box.push(a!);
+    box.push(b!);
+    await nextTurn();
+    assert.deepEqual(wire.calls, [[big]], 'nothing more is handed to a full socket');
+    assert.equal(box.backlog, a!.length + b!.length, 'what waits here counts (the socket stand-in reports nothing)');
+    const wrote = once(wire, 'wrote');
+    wire.release();
+    await wrote;
+    assert.deepEqual(wire.calls, [[big], [a, b]]);
   });
 
   it('cuts a connection off with one error, dropping what waits', async () => {

@@ -16,6 +16,7 @@ import { WebSocket } from 'ws';
 export class Outbox {
   #frames: Buffer[] = [];
   #bytes = 0;
+  #waitingForDrain = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -41,10 +42,16 @@ export class Outbox {
     this.#bytes += frame.length;
   }
 
-  /** Writes what waits, now. Corked, the socket sends every frame in one `writev`, without copying them. */
+  /**
+   * Writes what waits, now. Corked, the socket sends every frame in one `writev`, without copying
+   * them. While the socket still holds a previous write it could not pass on (the client reads
+   * slowly, or not at all), frames keep waiting here until it drains: then cutting the client off
+   * only drops this array, instead of making Node fail thousands of queued writes one by one.
+   */
   flush(): void {
     const frames = this.#frames;
-    if (frames.length === 0) return;
+    if (frames.length === 0 || this.#waitingForDrain) return;
+    if (this.wire.writableNeedDrain) return this.#waitForDrain();
     this.#frames = [];
     this.#bytes = 0;
     if (!this.open) return;
@@ -52,6 +59,14 @@ export class Outbox {
     this.wire.cork();
     for (const frame of frames) this.wire.write(frame);
     this.wire.uncork();
+  }
+
+  #waitForDrain(): void {
+    this.#waitingForDrain = true;
+    this.wire.once('drain', () => {
+      this.#waitingForDrain = false;
+      this.flush();
+    });
   }
 
   /**
