@@ -36,25 +36,25 @@ export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeade
 }
 
 /**
- * The HTTP server's `upgrade` listener: checked requests join the hub, a few per turn of the
- * event loop (see {@link Admission}), as long as fewer than `maxWindows` are open or on their
- * way in; others get an HTTP error at once.
+ * The HTTP server's `upgrade` listener: requests are checked and join the hub, or get an HTTP
+ * error, a few per turn of the event loop (see {@link Admission}); past `maxWindows` open
+ * windows, a 503.
  */
 export function upgradeHandler(wss: WebSocketServer, hub: Hub, maxWindows: number) {
   const admission = new Admission();
   return function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     destroyOnError(socket);
-    const check = checkUpgrade(request.url, request.headers);
-    if (!check.ok) return refuse(socket, check.status, check.reason);
-    if (wss.clients.size + admission.size >= maxWindows) {
-      return refuse(socket, 503, `The chat is full: ${maxWindows} windows are open. Close one and try again.`);
-    }
-    admission.add(() =>
+    admission.add(() => {
+      const check = checkUpgrade(request.url, request.headers);
+      if (!check.ok) return refuse(socket, check.status, check.reason);
+      if (wss.clients.size >= maxWindows) {
+        return refuse(socket, 503, `The chat is full: ${maxWindows} windows are open. Close one and try again.`);
+      }
       wss.handleUpgrade(request, socket, head, (ws) => {
         wss.emit('connection', ws, request);
         hub.join(ws, socket, check.role, check.resume);
-      }),
-    );
+      });
+    });
   };
 }
 

@@ -36,21 +36,21 @@ export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeade
 }
 
 /**
- * The HTTP server's `upgrade` listener: checked requests join the hub, a few per turn of the
- * event loop (see {@link Admission}); others get an HTTP error at once.
+ * The HTTP server's `upgrade` listener: requests are checked and join the hub, or get an HTTP
+ * error, a few per turn of the event loop (see {@link Admission}).
  */
 export function upgradeHandler(wss: WebSocketServer, hub: Hub, loginFor: (cookie: string | undefined) => string | undefined) {
   const admission = new Admission();
   return function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     destroyOnError(socket);
-    const check = checkUpgrade(request.url, request.headers, loginFor);
-    if (!check.ok) return refuse(socket, check.status, check.reason);
-    admission.add(() =>
+    admission.add(() => {
+      const check = checkUpgrade(request.url, request.headers, loginFor);
+      if (!check.ok) return refuse(socket, check.status, check.reason);
       wss.handleUpgrade(request, socket, head, (ws) => {
         wss.emit('connection', ws, request);
         hub.join(ws, socket, check.login, check.resume);
-      }),
-    );
+      });
+    });
   };
 }
 
