@@ -331,6 +331,37 @@ async function freezeScenario(t: TestContext, lab: Lab) {
   return { dropped, longest };
 }
 
+/**
+ * One client floods at 10x the lab's rate limit while three timed pairs talk under it (a probe
+ * every 60 ms each, for enough samples); asserts the flooder is throttled, not disconnected, and
+ * the pairs' p99 stays within 2x.
+ */
+async function floodScenario(
+  t: TestContext,
+  { lab, url, pairs, rate, target, frame }: { lab: Lab; url: string; pairs: { from: Stream; to: Stream; tag: string }[]; rate: { perSecond: number; burst: number }; target: Target; frame: 'send' | 'say' },
+) {
+  const crowd = await Crowd.start(t);
+  const measure = async (until?: Promise<unknown>): Promise<LatencyRun> => {
+    const count = QUICK ? 80 : 250;
+    const runs = await Promise.all(pairs.map((pair) => measureLatency({ ...pair, say: lab.say, intervalMs: LIMITED_PROBE_MS, count, maxMs: 120_000, until })));
+    return { samples: runs.flatMap((run) => run.samples), sent: runs.reduce((sum, run) => sum + run.sent, 0) };
+  };
+  const quiet = await measure();
+  const perSecond = 10 * rate.perSecond;
+  const flooded = crowd.request<FloodResult>({ op: 'flood', url, target, frame, perSecond, ms: FLOOD_MS });
+  const loud = await measure(flooded);
+  const result = await flooded;
+  const allowed = rate.burst + (rate.perSecond * FLOOD_MS) / 1000;
+  const refused = result.errors['rate-limited'] ?? 0;
+  await figure(t, `${lab.name} flood`, `${result.sent} sent at ${perSecond}/s, ${result.accepted} let through (burst + rate x time = ${allowed}), ${refused} refused "rate-limited"`);
+  const p99 = await reportLatency(t, `${lab.name} flood`, quiet, loud);
+  assert.equal(result.closedWith, undefined, 'the flooder is throttled, not disconnected');
+  assert.ok(result.accepted <= allowed + 5, `at most burst + rate x time got through: ${result.accepted}`);
+  assert.equal(result.accepted + refused, result.sent, 'every frame was let through or refused');
+  assert.match(result.firstError ?? '', /Slow down: at most 20 frames a second/);
+  assertLatency(p99.quiet, p99.attack, `${lab.name} flood`);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('03 realtime: floods and stalls', () => {
@@ -366,29 +397,9 @@ describe('03 realtime: floods and stalls', () => {
 
   it('a client sending at 10x the rate limit is throttled with a clear error; p99 of the others within 2x', async (t) => {
     const { url, open } = await lab03(t, { rate: RATE_03 });
-    const crowd = await Crowd.start(t);
-    // Three timed pairs, each under the limit (a probe every 60 ms), for enough samples.
     const pairs: { from: Stream; to: Stream; tag: string }[] = [];
     for (let i = 0; i < 3; i++) pairs.push({ from: await open('user'), to: await open('agent'), tag: `probe${i}` });
-    const measure = async (until?: Promise<unknown>): Promise<LatencyRun> => {
-      const count = QUICK ? 80 : 250;
-      const runs = await Promise.all(pairs.map((pair) => measureLatency({ ...pair, say: say03, intervalMs: LIMITED_PROBE_MS, count, maxMs: 120_000, until })));
-      return { samples: runs.flatMap((run) => run.samples), sent: runs.reduce((sum, run) => sum + run.sent, 0) };
-    };
-    const quiet = await measure();
-    const perSecond = 10 * RATE_03.perSecond;
-    const flooded = crowd.request<FloodResult>({ op: 'flood', url, target: { query: 'role=user' }, frame: 'send', perSecond, ms: FLOOD_MS });
-    const loud = await measure(flooded);
-    const result = await flooded;
-    const allowed = RATE_03.burst + (RATE_03.perSecond * FLOOD_MS) / 1000;
-    const refused = result.errors['rate-limited'] ?? 0;
-    await figure(t, '03 flood', `${result.sent} sent at ${perSecond}/s, ${result.accepted} let through (burst + rate x time = ${allowed}), ${refused} refused "rate-limited"`);
-    const p99 = await reportLatency(t, '03 flood', quiet, loud);
-    assert.equal(result.closedWith, undefined, 'the flooder is throttled, not disconnected');
-    assert.ok(result.accepted <= allowed + 5, `at most burst + rate x time got through: ${result.accepted}`);
-    assert.equal(result.accepted + refused, result.sent, 'every frame was let through or refused');
-    assert.match(result.firstError ?? '', /Slow down: at most 20 frames a second/);
-    assertLatency(p99.quiet, p99.attack, '03 flood');
+    await floodScenario(t, { lab: LAB03, url, pairs, rate: RATE_03, target: { query: 'role=user' }, frame: 'send' });
   });
 });
 
@@ -423,32 +434,12 @@ describe('04 rooms-p2p: floods and stalls', () => {
 
   it('a client sending at 10x the rate limit is throttled with a clear error; p99 of the others within 2x', async (t) => {
     const { url, open } = await lab04(t, { rate: RATE });
-    const crowd = await Crowd.start(t);
     const flooder = await signUp(url, 'flooder');
-    // Three timed pairs, each under the limit (a probe every 60 ms), for enough samples.
     const pairs: { from: Stream; to: Stream; tag: string }[] = [];
     for (let i = 0; i < 3; i++) {
       const [from, to] = [await open(await signUp(url, `probe-from-${i}`)), await open(await signUp(url, `probe-to-${i}`))];
       pairs.push({ from, to, tag: `probe${i}` });
     }
-    const measure = async (until?: Promise<unknown>): Promise<LatencyRun> => {
-      const count = QUICK ? 80 : 250;
-      const runs = await Promise.all(pairs.map((pair) => measureLatency({ ...pair, say: say04, intervalMs: LIMITED_PROBE_MS, count, maxMs: 120_000, until })));
-      return { samples: runs.flatMap((run) => run.samples), sent: runs.reduce((sum, run) => sum + run.sent, 0) };
-    };
-    const quiet = await measure();
-    const perSecond = 10 * RATE.perSecond;
-    const flooded = crowd.request<FloodResult>({ op: 'flood', url, target: { cookie: flooder }, frame: 'say', perSecond, ms: FLOOD_MS });
-    const loud = await measure(flooded);
-    const result = await flooded;
-    const allowed = RATE.burst + (RATE.perSecond * FLOOD_MS) / 1000;
-    const refused = result.errors['rate-limited'] ?? 0;
-    await figure(t, '04 flood', `${result.sent} sent at ${perSecond}/s, ${result.accepted} let through (burst + rate x time = ${allowed}), ${refused} refused "rate-limited"`);
-    const p99 = await reportLatency(t, '04 flood', quiet, loud);
-    assert.equal(result.closedWith, undefined, 'the flooder is throttled, not disconnected');
-    assert.ok(result.accepted <= allowed + 5, `at most burst + rate x time got through: ${result.accepted}`);
-    assert.equal(result.accepted + refused, result.sent, 'every frame was let through or refused');
-    assert.match(result.firstError ?? '', /Slow down: at most 20 frames a second/);
-    assertLatency(p99.quiet, p99.attack, '04 flood');
+    await floodScenario(t, { lab: LAB04, url, pairs, rate: RATE, target: { cookie: flooder }, frame: 'say' });
   });
 });
