@@ -6,15 +6,18 @@ import type { WebSocket, WebSocketServer } from 'ws';
  * Returns a function that stops the pings.
  */
 export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => void {
-  const answered = new WeakSet<WebSocket>();
-  wss.on('connection', (socket) => {
-    answered.add(socket);
-    socket.on('pong', () => answered.add(socket));
-  });
+  const waiting = new WeakSet<WebSocket>();
+  function answered(this: WebSocket): void {
+    waiting.delete(this);
+  }
+  wss.on('connection', (socket) => socket.on('pong', answered));
   const timer = setInterval(() => {
     for (const socket of wss.clients) {
-      if (!answered.delete(socket)) socket.terminate();
-      else socket.ping();
+      if (waiting.has(socket)) socket.terminate();
+      else {
+        waiting.add(socket);
+        socket.ping();
+      }
     }
   }, intervalMs);
   timer.unref();

@@ -71,8 +71,8 @@ export class Hub extends EventEmitter<HubEvents> {
     this.#write(socket, this.#welcome(role, resume));
     this.#presenceChanged();
     socket.on('message', (data, isBinary) => this.#receive(socket, role, data, isBinary));
-    socket.on('error', () => undefined); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
-    socket.once('close', () => this.#leave(socket));
+    socket.on('error', ignore); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
+    socket.on('close', () => this.#leave(socket));
   }
 
   /**
@@ -234,6 +234,8 @@ interface Client {
   wire: Duplex;
   limit: RateLimit;
 }
+
+function ignore(): void {}
 
 /** How long a client may take to answer the server's close frame before it is cut off. */
 const CLOSE_TIMEOUT_MS = 1000;
