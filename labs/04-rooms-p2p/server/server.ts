@@ -66,8 +66,9 @@ export async function startServer(
   void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');
   const sessions = new Sessions({ onLogout: (login) => hub.disconnect(login, 'logged out') });
   // No compression: the hub writes ready-made frames (realtime/frame.ts), which compression would have to rebuild.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
-  const stopHeartbeat = startHeartbeat(wss, heartbeatMs);
+  // No clientTracking: the hub keeps every connection already; ws's own set would cost each one a second entry and listener.
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+  const stopHeartbeat = startHeartbeat(wss, () => hub.sockets(), heartbeatMs);
   const app = createApp({ accounts, sessions, throttle: new Throttle(), registrations: new RegistrationLimit(), now: () => now().getTime() });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   server.on('upgrade', upgradeHandler(wss, hub, (cookie) => sessions.loginFor(readCookie(cookie, SESSION_COOKIE))));

@@ -228,4 +228,14 @@ describe('04 rooms-p2p: real server with ws clients', () => {
     const seen = await ben.messages(sent);
     assert.deepEqual(seen.map((entry) => Number(entry.text.split(' ')[0])), Array.from({ length: sent }, (_, i) => i));
   });
+
+  it('pings clients and cuts off one that vanished without closing; the one that answers stays', async (t) => {
+    const { url, join } = await start(t, { heartbeatMs: 50 });
+    const ann = await join('ann');
+    const vanished = connectSilently(url, await signUp(url, 'cat'));
+    t.after(() => vanished.destroy());
+    await ann.next('entry', ({ entry }) => entry.text === 'cat joined');
+    await ann.next('entry', ({ entry }) => entry.text === 'cat left');
+    assert.equal(ann.socket.readyState, WebSocket.OPEN);
+  });
 });

@@ -48,12 +48,20 @@ export const QUIET_ABOVE = 100;
 /** Close status for a tab that another tab of the same person replaced. */
 export const REPLACED = 4000;
 
+type Joined = Extract<ServerFrame, { type: 'joined' }>;
+
 interface Room {
   name: string;
   creator: string | null;
   seq: number;
   history: Entry[];
   members: Set<Member>;
+  /** What a newcomer gets, made once per new entry: a crowd arriving shares one frame, which the I/O layer encodes once. */
+  replay: Joined | undefined;
+}
+
+function newRoom(name: string, creator: string | null): Room {
+  return { name, creator, seq: 0, history: [], members: new Set(), replay: undefined };
 }
 
 interface Member {
@@ -63,6 +71,13 @@ interface Member {
 }
 
 const key = (name: string) => name.toLowerCase();
+
+/** The entries of `room` after `from`, and how many before them it no longer keeps. */
+function replay({ name, history, seq }: Room, from: number): Joined {
+  const entries = history.filter((entry) => entry.seq > from);
+  const missed = Math.max(0, (history[0]?.seq ?? seq + 1) - 1 - from);
+  return { type: 'joined', room: name, entries, missed, last: seq };
+}
 
 /**
  * The chat's rooms, members and n-gate, without sockets, files or clocks: every method takes the
@@ -82,7 +97,7 @@ export class Chat {
     this.#gate = gate > 0 ? { needed: gate, connected: 0, open: false } : null;
     this.#directory = directory;
     this.#historyLimit = historyLimit;
-    this.#rooms.set(LOBBY, { name: LOBBY, creator: null, seq: 0, history: [], members: new Set() });
+    this.#rooms.set(LOBBY, newRoom(LOBBY, null));
   }
 
   /** The rooms, the lobby first, with their member counts. */
@@ -176,7 +191,7 @@ export class Chat {
       case 'create': {
         if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', 'Room names are 1 to 32 letters, digits, _ or -.');
         if (this.#rooms.has(key(command.room))) return this.#refuse(conn, 'room-exists', `There is already a room called ${command.room}.`);
-        const room: Room = { name: command.room, creator: member.login, seq: 0, history: [], members: new Set() };
+        const room = newRoom(command.room, member.login);
         this.#rooms.set(key(room.name), room);
         this.#move(fx, member, room, time);
         return fx;
@@ -277,14 +292,17 @@ export class Chat {
     fx.roomsChanged = true;
   }
 
-  /** The `joined` frame: the room's entries after `resume.after` (all it keeps for a newcomer). */
+  /** The `joined` frame: the room's entries after `resume.after` (all it keeps for a newcomer); none while the gate holds them. */
   #sendJoined(fx: Effects, member: Member, { room, after = 0 }: Resume): void {
-    const { name, history, seq } = member.room;
-    const held = this.#gate !== null && !this.#gate.open;
+    const { name } = member.room;
     const from = room !== undefined && key(room) === key(name) ? after : 0;
-    const entries = held ? [] : history.filter((entry) => entry.seq > from);
-    const missed = held ? 0 : Math.max(0, (history[0]?.seq ?? seq + 1) - 1 - from);
-    this.#send(fx, [member.conn], { type: 'joined', room: name, entries, missed, last: held ? 0 : seq });
+    const held = this.#gate !== null && !this.#gate.open;
+    const frame: Joined = held
+      ? { type: 'joined', room: name, entries: [], missed: 0, last: 0 }
+      : from === 0
+        ? (member.room.replay ??= replay(member.room, 0))
+        : replay(member.room, from);
+    this.#send(fx, [member.conn], frame);
   }
 
   /**
@@ -305,6 +323,7 @@ export class Chat {
     const entry: Entry = { room: room.name, seq: ++room.seq, time, kind, from, text };
     room.history.push(entry);
     if (room.history.length > this.#historyLimit) room.history.shift();
+    room.replay = undefined;
     fx.log.push(entry);
     if (this.#gate && !this.#gate.open) return;
     this.#send(fx, [...room.members].map((member) => member.conn), { type: 'entry', entry });

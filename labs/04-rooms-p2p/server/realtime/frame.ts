@@ -1,14 +1,27 @@
 import type { ServerFrame } from '../../shared/protocol.ts';
 
+const encoded = new WeakMap<ServerFrame, Buffer>();
+
 /**
  * A server frame as it goes on the wire: its JSON in one WebSocket text frame, built once in one
  * buffer (RFC 6455 §5.2): a byte for FIN and the opcode, the payload's length in 1, 3 or 9 bytes,
  * no mask (only clients mask), then the payload.
  *
  * A broadcast is encoded once and the same bytes go to every recipient. `socket.send(text)`
- * would instead turn the text into bytes and build a header again for each of them.
+ * would instead turn the text into bytes and build a header again for each of them. A frame
+ * object sent again later (a room's `joined` frame, shared by everyone who arrives until the room
+ * gets a new entry) is not encoded again either: its bytes are kept as long as the object lives.
  */
 export function encodeFrame(frame: ServerFrame): Buffer {
+  let bytes = encoded.get(frame);
+  if (!bytes) {
+    bytes = build(frame);
+    encoded.set(frame, bytes);
+  }
+  return bytes;
+}
+
+function build(frame: ServerFrame): Buffer {
   const json = JSON.stringify(frame);
   const length = Buffer.byteLength(json);
   const header = length < 126 ? 2 : length < 65536 ? 4 : 10;

@@ -12,6 +12,9 @@ import { Flusher, Outbox } from './outbox.ts';
 /** Room lists changed within this window are sent once, not once per change. */
 const ROOMS_BATCH_MS = 50;
 
+/** …and a crowd waits longer, so that room lists never cost more than this many frames a second in all. */
+const ROOMS_FRAMES_PER_SECOND = 10_000;
+
 /** Close status for a connection whose session ended. */
 export const LOGGED_OUT = 4001;
 
@@ -51,13 +54,16 @@ export class Hub extends EventEmitter<HubEvents> {
   join(socket: WebSocket, wire: Duplex, login: string, resume: Resume): void {
     if (this.#closing) return void socket.close(1001, 'server stopping');
     const conn = this.#nextConn++;
-    const { perSecond, burst } = this.options.rate;
-    const outbox = new Outbox(socket, wire, this.#flusher);
-    this.#sockets.set(conn, { socket, outbox, login, limit: new RateLimit(perSecond, burst, this.#time()) });
+    this.#sockets.set(conn, { socket, outbox: new Outbox(socket, wire, this.#flusher), login, limit: undefined });
     socket.on('message', (data, isBinary) => this.#receive(conn, data, isBinary));
-    socket.on('error', () => undefined); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
-    socket.once('close', () => this.#leave(conn));
+    socket.on('error', ignore); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
+    socket.on('close', () => this.#leave(conn));
     this.#apply(this.options.chat.connect(conn, login, this.#time(), resume));
+  }
+
+  /** Every connected socket. */
+  *sockets(): Generator<WebSocket> {
+    for (const { socket } of this.#sockets.values()) yield socket;
   }
 
   /** Closes `login`'s connection with 4001, e.g. when they log out: the socket ends with the session. */
@@ -83,8 +89,10 @@ export class Hub extends EventEmitter<HubEvents> {
     if (this.#closing) return;
     const { chat } = this.options;
     const time = this.#time();
-    if (!this.#sockets.get(conn)!.limit.take(time)) {
-      const { perSecond } = this.options.rate;
+    const { perSecond, burst } = this.options.rate;
+    const client = this.#sockets.get(conn)!;
+    client.limit ??= new RateLimit(perSecond, burst, time);
+    if (!client.limit.take(time)) {
       return this.#refuse(conn, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
     }
     if (isBinary) return this.#refuse(conn, 'binary-frame', 'Frames must be text (JSON), not binary.');
@@ -115,7 +123,12 @@ export class Hub extends EventEmitter<HubEvents> {
       const client = this.#sockets.get(conn);
       if (client) this.#close(client, code, reason);
     }
-    if (roomsChanged) this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), ROOMS_BATCH_MS);
+    if (roomsChanged) this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), this.#roomsBatchMs());
+  }
+
+  /** 50 ms, or longer for more than 500 people: 5000 people get a room list every 500 ms. */
+  #roomsBatchMs(): number {
+    return Math.max(ROOMS_BATCH_MS, (this.#sockets.size / ROOMS_FRAMES_PER_SECOND) * 1000);
   }
 
   #sendRooms(): void {
@@ -157,8 +170,11 @@ interface Client {
   socket: WebSocket;
   outbox: Outbox;
   login: string;
-  limit: RateLimit;
+  /** Made at the first frame: a bucket starts full, so it is the same, and those who only read keep none. */
+  limit: RateLimit | undefined;
 }
+
+function ignore(): void {}
 
 /** How long a client may take to answer the server's close frame before it is cut off. */
 const CLOSE_TIMEOUT_MS = 1000;

@@ -14,7 +14,8 @@ import { WebSocket } from 'ws';
  * between them, never inside one.
  */
 export class Outbox {
-  #frames: Buffer[] = [];
+  /** None while nothing waits: most connections are idle most of the time. */
+  #frames: Buffer[] | undefined;
   #bytes = 0;
   #waitingForDrain = false;
 
@@ -37,7 +38,10 @@ export class Outbox {
 
   /** Queues a frame built by `encodeFrame`, to go out at the end of this turn. */
   push(frame: Buffer): void {
-    if (this.#frames.length === 0) this.flusher.schedule(this);
+    if (!this.#frames) {
+      this.#frames = [];
+      this.flusher.schedule(this);
+    }
     this.#frames.push(frame);
     this.#bytes += frame.length;
   }
@@ -50,9 +54,9 @@ export class Outbox {
    */
   flush(): void {
     const frames = this.#frames;
-    if (frames.length === 0 || this.#waitingForDrain) return;
+    if (!frames || this.#waitingForDrain) return;
     if (this.wire.writableNeedDrain) return this.#waitForDrain();
-    this.#frames = [];
+    this.#frames = undefined;
     this.#bytes = 0;
     if (!this.open) return;
     if (frames.length === 1) return void this.wire.write(frames[0]!);
@@ -76,7 +80,7 @@ export class Outbox {
    * each of them: about a second of frozen event loop for 16 MiB of short frames.
    */
   cutOff(reason: string): void {
-    this.#frames = [];
+    this.#frames = undefined;
     this.#bytes = 0;
     this.wire.destroy(new Error(reason));
   }
