@@ -6,6 +6,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rssBytes } from '../lib/proc.ts';
+import { slope } from '../lib/slope.ts';
 import { Crowd, type Target } from './crowd.ts';
 import { CpuMeter } from './meter.ts';
 import { Traffic, type StepResult } from './traffic.ts';
@@ -128,11 +129,13 @@ export interface IdleResult {
   rssPoints: { connections: number; rss: number; heap: number }[];
   rssAfter: number;
   /**
-   * What one more connection costs: the slope of RSS against the number of connections, fitted
-   * (least squares) through those points. A slope rather than (RSS after − RSS before) / C,
-   * so that what a server allocates once (lab 04's room history fills up with the first 500
-   * arrivals; its log-ins came before) is not spread over the connections, and one noisy
-   * reading moves it less.
+   * What one more connection costs: the slope of RSS against the number of connections, through
+   * those points. A slope rather than (RSS after − RSS before) / C, so that what a server
+   * allocates once (lab 04's room history fills up with the first arrivals; its log-ins came
+   * before) is not spread over the connections. The Theil–Sen slope (the median of the slopes
+   * between every two points), not least squares: RSS moves in steps (V8 or the C allocator
+   * taking a few MiB at once, then filling them), and one step between two readings moved a
+   * least-squares slope by up to 1 KiB per connection, a median hardly at all.
    */
   rssPerConnection: number;
   /**
@@ -192,15 +195,6 @@ export async function idle(
   };
   log(`${connections} idle connections in ${connectSeconds.toFixed(1)} s: ${(result.rssPerConnection / 1024).toFixed(1)} KiB each`);
   return { result, crowd };
-}
-
-/** The slope of the least-squares line through the points `[x, y]`. */
-function slope(points: [number, number][]): number {
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-  const [mx, my] = [mean(points.map(([x]) => x)), mean(points.map(([, y]) => y))];
-  const covariance = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
-  const variance = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
-  return covariance / variance;
 }
 
 /**
