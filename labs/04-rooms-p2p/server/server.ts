@@ -13,7 +13,7 @@ import { RegistrationLimit } from './core/registration-limit.ts';
 import { Throttle } from './core/throttle.ts';
 import { LogFile } from './log-file.ts';
 import { startHeartbeat } from './realtime/heartbeat.ts';
-import { Hub } from './realtime/hub.ts';
+import { Hub, type Client } from './realtime/hub.ts';
 import { upgradeHandler } from './realtime/upgrade.ts';
 
 /** A frame larger than this closes the connection with 1009 (a 2000-character message is ~12 KiB at most). */
@@ -60,7 +60,7 @@ export async function startServer(
   await mkdir(config.logDir, { recursive: true });
   const accounts = await AccountStore.open(config.dataDir);
   const log = new LogFile(config.logDir, now());
-  const chat = new Chat({ gate: config.gate, directory: () => accounts.list() });
+  const chat = new Chat<Client>({ gate: config.gate, directory: () => accounts.list() });
   const hub = new Hub({ chat, log, now, maxBufferedBytes, rate });
   const writeLine = (text: string) => log.append(serverLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
   void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');

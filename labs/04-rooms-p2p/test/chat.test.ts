@@ -44,6 +44,22 @@ describe('04 rooms-p2p: chat core', () => {
     assert.deepEqual(notices(chat.disconnect(QUIET_ABOVE + 1, T)), ['last-announced left'], `${QUIET_ABOVE} stay`);
   });
 
+  it('gives newcomers one shared joined frame until the room gets a new entry', () => {
+    const chat = new Chat({ directory: () => [] });
+    for (let conn = 1; conn <= QUIET_ABOVE + 1; conn++) chat.connect(conn, `p${conn}`, T);
+    const joinedOf = (fx: Effects, conn: ConnId) => ofType(to(fx, conn), 'joined')[0]!;
+    const first = joinedOf(chat.connect(200, 'quiet1', T), 200);
+    const second = joinedOf(chat.connect(201, 'quiet2', T), 201);
+    assert.equal(second, first, 'the same object, so it is encoded once');
+    chat.say(1, 'news', T);
+    const third = joinedOf(chat.connect(202, 'quiet3', T), 202);
+    assert.notEqual(third, first);
+    assert.deepEqual(third.entries.slice(-1).map((e) => e.text), ['news']);
+    assert.deepEqual(first.entries.slice(-1).map((e) => e.text), [`p${QUIET_ABOVE + 1} joined`], 'a frame already sent never changes');
+    const resumed = joinedOf(chat.connect(203, 'quiet4', T, { room: 'lobby', after: third.last - 1 }), 203);
+    assert.deepEqual(resumed.entries.map((e) => e.text), ['news'], 'a resume gets a frame of its own');
+  });
+
   it('sends a message to everyone in the sender\'s room, sender included, with the sender\'s name', () => {
     const chat = lobby();
     const fx = chat.say(2, 'hi all', T);

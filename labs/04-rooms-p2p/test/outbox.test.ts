@@ -64,6 +64,12 @@ describe('04 rooms-p2p: frames on the wire', () => {
     assert.equal(decode(encodeFrame(frame)).payload, JSON.stringify(frame));
   });
 
+  it('encodes a frame object once: sent again, the same bytes', () => {
+    const frame = { type: 'info', text: 'again' } as const;
+    assert.equal(encodeFrame(frame), encodeFrame(frame));
+    assert.notEqual(encodeFrame({ ...frame }), encodeFrame(frame), 'an equal object is another frame');
+  });
+
   it('sends the frames of one turn together, in one system call and in order', async () => {
     const { wire, box } = outbox(undefined, new Flusher(() => 0));
     const frames = ['a', 'b', 'c'].map((text) => encodeFrame({ type: 'info', text }));

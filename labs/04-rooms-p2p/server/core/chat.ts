@@ -11,17 +11,21 @@ import {
 } from '../../shared/protocol.ts';
 import { ROOM_NAME, parseLine } from '../../shared/commands.ts';
 
-/** The I/O layer's number for one connection. */
+/**
+ * The I/O layer's handle for one connection, `Conn` below: the chat only keeps it, compares it and
+ * hands it back in {@link Effects}, so it can be anything. The hub uses its own record of the
+ * connection (no lookup to send a frame); the tests use numbers.
+ */
 export type ConnId = number;
 
 /** What the I/O layer must do after a step of the chat, in this order. */
-export interface Effects {
+export interface Effects<Conn = ConnId> {
   /** Frames to send: each frame to every connection listed. */
-  send: { to: ConnId[]; frame: ServerFrame }[];
+  send: { to: Conn[]; frame: ServerFrame }[];
   /** New entries for the log, in the order they were numbered. */
   log: Entry[];
   /** Connections to close. */
-  close: { conn: ConnId; code: number; reason: string }[];
+  close: { conn: Conn; code: number; reason: string }[];
   /** The room list changed: tell everybody (the I/O layer may batch these). */
   roomsChanged: boolean;
 }
@@ -50,30 +54,30 @@ export const REPLACED = 4000;
 
 type Joined = Extract<ServerFrame, { type: 'joined' }>;
 
-interface Room {
+interface Room<Conn> {
   name: string;
   creator: string | null;
   seq: number;
   history: Entry[];
-  members: Set<Member>;
+  members: Set<Member<Conn>>;
   /** What a newcomer gets, made once per new entry: a crowd arriving shares one frame, which the I/O layer encodes once. */
   replay: Joined | undefined;
 }
 
-function newRoom(name: string, creator: string | null): Room {
+function newRoom<Conn>(name: string, creator: string | null): Room<Conn> {
   return { name, creator, seq: 0, history: [], members: new Set(), replay: undefined };
 }
 
-interface Member {
-  conn: ConnId;
+interface Member<Conn> {
+  conn: Conn;
   login: string;
-  room: Room;
+  room: Room<Conn>;
 }
 
 const key = (name: string) => name.toLowerCase();
 
 /** The entries of `room` after `from`, and how many before them it no longer keeps. */
-function replay({ name, history, seq }: Room, from: number): Joined {
+function replay({ name, history, seq }: Room<unknown>, from: number): Joined {
   const entries = history.filter((entry) => entry.seq > from);
   const missed = Math.max(0, (history[0]?.seq ?? seq + 1) - 1 - from);
   return { type: 'joined', room: name, entries, missed, last: seq };
@@ -85,10 +89,10 @@ function replay({ name, history, seq }: Room, from: number): Joined {
  * Logins and room names are case-insensitive. A person has at most one connection: a new tab
  * replaces the old one, which keeps their room.
  */
-export class Chat {
-  readonly #rooms = new Map<string, Room>();
-  readonly #members = new Map<string, Member>();
-  readonly #byConn = new Map<ConnId, Member>();
+export class Chat<Conn = ConnId> {
+  readonly #rooms = new Map<string, Room<Conn>>();
+  readonly #members = new Map<string, Member<Conn>>();
+  readonly #byConn = new Map<Conn, Member<Conn>>();
   readonly #gate: GateState | null;
   readonly #directory: () => Person[];
   readonly #historyLimit: number;
@@ -97,7 +101,7 @@ export class Chat {
     this.#gate = gate > 0 ? { needed: gate, connected: 0, open: false } : null;
     this.#directory = directory;
     this.#historyLimit = historyLimit;
-    this.#rooms.set(LOBBY, newRoom(LOBBY, null));
+    this.#rooms.set(LOBBY, newRoom<Conn>(LOBBY, null));
   }
 
   /** The rooms, the lobby first, with their member counts. */
@@ -108,8 +112,8 @@ export class Chat {
   }
 
   /** A logged-in person connected. They land in the lobby, or back in the room they resume. */
-  connect(conn: ConnId, login: string, time: number, resume: Resume = {}): Effects {
-    const fx = effects();
+  connect(conn: Conn, login: string, time: number, resume: Resume = {}): Effects<Conn> {
+    const fx = effects<Conn>();
     const existing = this.#members.get(key(login));
     if (existing) {
       this.#replaceTab(fx, existing, conn, resume);
@@ -118,7 +122,7 @@ export class Chat {
     const resumed = resume.room !== undefined ? this.#rooms.get(key(resume.room)) : undefined;
     const room = resumed ?? this.#lobby();
     this.#announce(fx, room, time, `${login} joined`);
-    const member: Member = { conn, login, room };
+    const member: Member<Conn> = { conn, login, room };
     room.members.add(member);
     this.#members.set(key(login), member);
     this.#byConn.set(conn, member);
@@ -133,7 +137,7 @@ export class Chat {
   }
 
   /** A second tab of someone already here takes over: the first is closed, and nobody sees them leave or join. */
-  #replaceTab(fx: Effects, member: Member, conn: ConnId, resume: Resume): void {
+  #replaceTab(fx: Effects<Conn>, member: Member<Conn>, conn: Conn, resume: Resume): void {
     fx.close.push({ conn: member.conn, code: REPLACED, reason: 'replaced: you opened the chat in another tab' });
     this.#byConn.delete(member.conn);
     member.conn = conn;
@@ -143,8 +147,8 @@ export class Chat {
   }
 
   /** A connection closed. Its person leaves; the rooms they created are deleted. */
-  disconnect(conn: ConnId, time: number): Effects {
-    const fx = effects();
+  disconnect(conn: Conn, time: number): Effects<Conn> {
+    const fx = effects<Conn>();
     const member = this.#byConn.get(conn);
     if (!member) return fx;
     this.#byConn.delete(conn);
@@ -163,13 +167,13 @@ export class Chat {
   }
 
   /** A line typed in the message box: a message to the sender's room, or a `#` command. */
-  say(conn: ConnId, text: string, time: number): Effects {
+  say(conn: Conn, text: string, time: number): Effects<Conn> {
     const member = this.#byConn.get(conn);
-    if (!member) return effects();
+    if (!member) return effects<Conn>();
     const line = parseLine(text);
     switch (line.kind) {
       case 'message': {
-        const fx = effects();
+        const fx = effects<Conn>();
         this.#entry(fx, member.room, time, 'message', member.login, text);
         return fx;
       }
@@ -183,15 +187,15 @@ export class Chat {
   }
 
   /** A `#` command, typed or sent by a button. */
-  command(conn: ConnId, command: Command, time: number): Effects {
+  command(conn: Conn, command: Command, time: number): Effects<Conn> {
     const member = this.#byConn.get(conn);
-    if (!member) return effects();
-    const fx = effects();
+    if (!member) return effects<Conn>();
+    const fx = effects<Conn>();
     switch (command.name) {
       case 'create': {
         if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', 'Room names are 1 to 32 letters, digits, _ or -.');
         if (this.#rooms.has(key(command.room))) return this.#refuse(conn, 'room-exists', `There is already a room called ${command.room}.`);
-        const room = newRoom(command.room, member.login);
+        const room = newRoom<Conn>(command.room, member.login);
         this.#rooms.set(key(room.name), room);
         this.#move(fx, member, room, time);
         return fx;
@@ -233,12 +237,12 @@ export class Chat {
   }
 
   /** WebRTC signaling for another online person, stamped with the sender's real login. */
-  signal(conn: ConnId, to: string, data: SignalData): Effects {
+  signal(conn: Conn, to: string, data: SignalData): Effects<Conn> {
     const member = this.#byConn.get(conn);
-    if (!member) return effects();
+    if (!member) return effects<Conn>();
     const target = this.#members.get(key(to));
     if (!target || target === member) return this.#refuse(conn, 'user-offline', target ? 'That is you.' : `${to} is not online.`);
-    const fx = effects();
+    const fx = effects<Conn>();
     this.#send(fx, [target.conn], { type: 'signal', from: member.login, data });
     return fx;
   }
@@ -250,7 +254,7 @@ export class Chat {
     });
   }
 
-  #lobby(): Room {
+  #lobby(): Room<Conn> {
     return this.#rooms.get(LOBBY)!;
   }
 
@@ -266,13 +270,13 @@ export class Chat {
   }
 
   /** Tells everyone the gate's state; when it just opened, everybody gets their room with every entry held so far. */
-  #announceGate(fx: Effects): void {
+  #announceGate(fx: Effects<Conn>): void {
     const gate = this.#gate!;
     this.#send(fx, [...this.#byConn.keys()], { type: 'gate', gate: { ...gate } });
     if (gate.open) for (const member of this.#byConn.values()) this.#sendJoined(fx, member, {});
   }
 
-  #move(fx: Effects, member: Member, to: Room, time: number, { announce = true } = {}): void {
+  #move(fx: Effects<Conn>, member: Member<Conn>, to: Room<Conn>, time: number, { announce = true } = {}): void {
     member.room.members.delete(member);
     if (announce) this.#announce(fx, member.room, time, `${member.login} left for ${to.name}`);
     this.#announce(fx, to, time, `${member.login} joined`);
@@ -282,7 +286,7 @@ export class Chat {
     fx.roomsChanged = true;
   }
 
-  #deleteRoom(fx: Effects, room: Room, time: number, why: string): void {
+  #deleteRoom(fx: Effects<Conn>, room: Room<Conn>, time: number, why: string): void {
     this.#notice(fx, room, time, `Room ${room.name} was deleted (${why}); everyone here goes back to the lobby.`);
     this.#rooms.delete(key(room.name));
     const members = [...room.members];
@@ -293,7 +297,7 @@ export class Chat {
   }
 
   /** The `joined` frame: the room's entries after `resume.after` (all it keeps for a newcomer); none while the gate holds them. */
-  #sendJoined(fx: Effects, member: Member, { room, after = 0 }: Resume): void {
+  #sendJoined(fx: Effects<Conn>, member: Member<Conn>, { room, after = 0 }: Resume): void {
     const { name } = member.room;
     const from = room !== undefined && key(room) === key(name) ? after : 0;
     const held = this.#gate !== null && !this.#gate.open;
@@ -310,16 +314,16 @@ export class Chat {
    * QUIET_ABOVE people, each would cost a frame to everyone (a crowd arriving, n² frames), and
    * nobody reads hundreds of "joined" lines. The room list still gives the count.
    */
-  #announce(fx: Effects, room: Room, time: number, text: string): void {
+  #announce(fx: Effects<Conn>, room: Room<Conn>, time: number, text: string): void {
     if (room.members.size <= QUIET_ABOVE) this.#notice(fx, room, time, text);
   }
 
-  #notice(fx: Effects, room: Room, time: number, text: string): void {
+  #notice(fx: Effects<Conn>, room: Room<Conn>, time: number, text: string): void {
     this.#entry(fx, room, time, 'notice', null, text);
   }
 
   /** Numbers a new entry of `room`, keeps it, logs it, and sends it to the room (unless the gate holds it). */
-  #entry(fx: Effects, room: Room, time: number, kind: Entry['kind'], from: string | null, text: string): void {
+  #entry(fx: Effects<Conn>, room: Room<Conn>, time: number, kind: Entry['kind'], from: string | null, text: string): void {
     const entry: Entry = { room: room.name, seq: ++room.seq, time, kind, from, text };
     room.history.push(entry);
     if (room.history.length > this.#historyLimit) room.history.shift();
@@ -329,17 +333,17 @@ export class Chat {
     this.#send(fx, [...room.members].map((member) => member.conn), { type: 'entry', entry });
   }
 
-  #send(fx: Effects, to: ConnId[], frame: ServerFrame): void {
+  #send(fx: Effects<Conn>, to: Conn[], frame: ServerFrame): void {
     if (to.length > 0) fx.send.push({ to, frame });
   }
 
-  #refuse(conn: ConnId, code: ErrorCode, message: string): Effects {
-    const fx = effects();
+  #refuse(conn: Conn, code: ErrorCode, message: string): Effects<Conn> {
+    const fx = effects<Conn>();
     this.#send(fx, [conn], { type: 'error', code, message });
     return fx;
   }
 }
 
-function effects(): Effects {
+function effects<Conn>(): Effects<Conn> {
   return { send: [], log: [], close: [], roomsChanged: false };
 }

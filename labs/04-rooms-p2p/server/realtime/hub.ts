@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
-import type { Chat, ConnId, Effects, Resume } from '../core/chat.ts';
+import type { Chat, Effects, Resume } from '../core/chat.ts';
 import { entryLine } from '../core/log-format.ts';
 import { RateLimit } from '../core/rate-limit.ts';
 import type { LogFile } from '../log-file.ts';
@@ -19,7 +19,8 @@ const ROOMS_FRAMES_PER_SECOND = 10_000;
 export const LOGGED_OUT = 4001;
 
 export interface HubOptions {
-  chat: Chat;
+  /** The chat, whose connections are the hub's records of them. */
+  chat: Chat<Client>;
   /** This run's log. */
   log: LogFile;
   now: () => Date;
@@ -40,35 +41,45 @@ interface HubEvents {
  * recipient's {@link Outbox}; entries appended to the log; connections closed.
  */
 export class Hub extends EventEmitter<HubEvents> {
-  readonly #sockets = new Map<ConnId, Client>();
+  readonly #clients = new Map<WebSocket, Client>();
   readonly #flusher = new Flusher();
-  #nextConn = 1;
+  readonly #onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+  readonly #onClose: (this: WebSocket) => void;
   #roomsTimer: NodeJS.Timeout | undefined;
   #closing = false;
 
   constructor(private readonly options: HubOptions) {
     super();
+    // One listener of each kind for every socket (Node calls it with `this` set to the socket): an
+    // arrow in join() would be a closure per connection, kept as long as the connection lasts.
+    const hub = this;
+    this.#onMessage = function (data, isBinary) {
+      hub.#receive(hub.#clients.get(this)!, data, isBinary);
+    };
+    this.#onClose = function () {
+      hub.#leave(hub.#clients.get(this)!);
+    };
   }
 
   /** Takes a logged-in client that just connected; `wire` is the TCP socket under `socket`. */
   join(socket: WebSocket, wire: Duplex, login: string, resume: Resume): void {
     if (this.#closing) return void socket.close(1001, 'server stopping');
-    const conn = this.#nextConn++;
-    this.#sockets.set(conn, { socket, outbox: new Outbox(socket, wire, this.#flusher), login, limit: undefined });
-    socket.on('message', (data, isBinary) => this.#receive(conn, data, isBinary));
+    const client: Client = { socket, outbox: new Outbox(socket, wire, this.#flusher), login, limit: undefined };
+    this.#clients.set(socket, client);
+    socket.on('message', this.#onMessage);
     socket.on('error', ignore); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
-    socket.on('close', () => this.#leave(conn));
-    this.#apply(this.options.chat.connect(conn, login, this.#time(), resume));
+    socket.on('close', this.#onClose);
+    this.#apply(this.options.chat.connect(client, login, this.#time(), resume));
   }
 
   /** Every connected socket. */
-  *sockets(): Generator<WebSocket> {
-    for (const { socket } of this.#sockets.values()) yield socket;
+  sockets(): Iterable<WebSocket> {
+    return this.#clients.keys();
   }
 
   /** Closes `login`'s connection with 4001, e.g. when they log out: the socket ends with the session. */
   disconnect(login: string, reason: string): void {
-    for (const client of this.#sockets.values()) {
+    for (const client of this.#clients.values()) {
       if (client.login.toLowerCase() === login.toLowerCase()) this.#close(client, LOGGED_OUT, reason);
     }
   }
@@ -81,71 +92,66 @@ export class Hub extends EventEmitter<HubEvents> {
     this.#closing = true;
     clearTimeout(this.#roomsTimer);
     this.#flusher.flushAll();
-    await closeAll([...this.#sockets.values()].map(({ socket }) => socket));
+    await closeAll([...this.#clients.keys()]);
     await this.options.log.close();
   }
 
-  #receive(conn: ConnId, data: RawData, isBinary: boolean): void {
+  #receive(client: Client, data: RawData, isBinary: boolean): void {
     if (this.#closing) return;
     const { chat } = this.options;
     const time = this.#time();
     const { perSecond, burst } = this.options.rate;
-    const client = this.#sockets.get(conn)!;
     client.limit ??= new RateLimit(perSecond, burst, time);
     if (!client.limit.take(time)) {
-      return this.#refuse(conn, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
+      return this.#refuse(client, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
     }
-    if (isBinary) return this.#refuse(conn, 'binary-frame', 'Frames must be text (JSON), not binary.');
+    if (isBinary) return this.#refuse(client, 'binary-frame', 'Frames must be text (JSON), not binary.');
     const parsed = parseClientFrame(data.toString());
-    if (!parsed.ok) return this.#refuse(conn, parsed.code, parsed.message);
+    if (!parsed.ok) return this.#refuse(client, parsed.code, parsed.message);
     const frame = parsed.value;
     switch (frame.type) {
       case 'say':
-        return this.#apply(chat.say(conn, frame.text, time));
+        return this.#apply(chat.say(client, frame.text, time));
       case 'command':
-        return this.#apply(chat.command(conn, frame.command, time));
+        return this.#apply(chat.command(client, frame.command, time));
       case 'signal':
-        return this.#apply(chat.signal(conn, frame.to, frame.data));
+        return this.#apply(chat.signal(client, frame.to, frame.data));
       case 'time':
-        return this.#send([conn], { type: 'time', id: frame.id, server: time });
+        return this.#send([client], { type: 'time', id: frame.id, server: time });
     }
   }
 
-  #leave(conn: ConnId): void {
-    this.#sockets.delete(conn);
-    if (!this.#closing) this.#apply(this.options.chat.disconnect(conn, this.#time()));
+  #leave(client: Client): void {
+    this.#clients.delete(client.socket);
+    if (!this.#closing) this.#apply(this.options.chat.disconnect(client, this.#time()));
   }
 
-  #apply({ send, log, close, roomsChanged }: Effects): void {
+  #apply({ send, log, close, roomsChanged }: Effects<Client>): void {
     for (const { to, frame } of send) this.#send(to, frame);
     for (const entry of log) this.options.log.append(entryLine(entry)).catch((error: Error) => this.emit('log-error', error));
-    for (const { conn, code, reason } of close) {
-      const client = this.#sockets.get(conn);
-      if (client) this.#close(client, code, reason);
-    }
+    for (const { conn, code, reason } of close) this.#close(conn, code, reason);
     if (roomsChanged) this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), this.#roomsBatchMs());
   }
 
   /** 50 ms, or longer for more than 500 people: 5000 people get a room list every 500 ms. */
   #roomsBatchMs(): number {
-    return Math.max(ROOMS_BATCH_MS, (this.#sockets.size / ROOMS_FRAMES_PER_SECOND) * 1000);
+    return Math.max(ROOMS_BATCH_MS, (this.#clients.size / ROOMS_FRAMES_PER_SECOND) * 1000);
   }
 
   #sendRooms(): void {
     this.#roomsTimer = undefined;
-    this.#send([...this.#sockets.keys()], { type: 'rooms', rooms: this.options.chat.rooms() });
+    this.#send([...this.#clients.values()], { type: 'rooms', rooms: this.options.chat.rooms() });
   }
 
-  #refuse(conn: ConnId, code: ErrorCode, message: string): void {
-    this.#send([conn], { type: 'error', code, message });
+  #refuse(client: Client, code: ErrorCode, message: string): void {
+    this.#send([client], { type: 'error', code, message });
   }
 
   /** Encodes `frame` once and queues it for each open connection in `to`; one that stopped reading is dropped instead. */
-  #send(to: ConnId[], frame: ServerFrame): void {
+  #send(to: Client[], frame: ServerFrame): void {
     const data = encodeFrame(frame);
-    for (const conn of to) {
-      const client = this.#sockets.get(conn);
-      if (!client?.outbox.open) continue;
+    for (const client of to) {
+      if (!client.outbox.open) continue;
       if (client.outbox.backlog > this.options.maxBufferedBytes) {
         client.outbox.cutOff('it stopped reading');
         this.emit('drop', client.login, 'it stopped reading');
@@ -166,7 +172,8 @@ export class Hub extends EventEmitter<HubEvents> {
   }
 }
 
-interface Client {
+/** The hub's record of a connection, which is also the chat's handle for it. */
+export interface Client {
   socket: WebSocket;
   outbox: Outbox;
   login: string;
