@@ -91,8 +91,10 @@ const FEW_CONNECTIONS = 3000;
 export function idleRows(c: Pair<IdleResult>): Row[] {
   const n = c.bare.connections;
   const note = n < FEW_CONNECTIONS ? `too few connections for a stable figure: the full run opens 5000` : undefined;
+  const kib = (values: number[] | undefined) => values?.map((value) => (value / 1024).toFixed(1)).join(', ');
+  const rounds = c.lab04.roundsRssPerConnection && `median of ${c.lab04.roundsRssPerConnection.length} rounds: bare ${kib(c.bare.roundsRssPerConnection)}; lab04 ${kib(c.lab04.roundsRssPerConnection)}`;
   return [
-    row(`(c) C=${n} idle: server RSS per connection, KiB`, both(c, (r) => r.rssPerConnection / 1024), 1, { target: 1.3, note, unstable: note !== undefined }),
+    row(`(c) C=${n} idle: server RSS per connection, KiB`, both(c, (r) => r.rssPerConnection / 1024), 1, { target: 1.3, note: note ?? rounds, unstable: note !== undefined }),
     row('(c) server JS heap (live objects) per connection, KiB', both(c, (r) => r.heapPerConnection / 1024), 2, { note }),
     row('(c) server RSS with no connection, MiB', both(c, (r) => r.rssBefore / 2 ** 20), 0),
     row(`(c) server RSS with ${n} connections, MiB`, both(c, (r) => r.rssAfter / 2 ** 20), 0),

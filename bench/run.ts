@@ -90,8 +90,13 @@ try {
     results.b = await timed('b', () => bothServers('(b)', { scenario: 'steady', ...scale.steady }, tempRoot));
   }
   if (only.has('c')) {
-    console.log(`\n(c) idle: C=${scale.idle.connections} connections`);
-    results.c = await timed('c', () => bothServers<IdleResult>('(c)', { scenario: 'idle', ...scale.idle }, tempRoot));
+    const { connections, points, rounds } = scale.idle;
+    console.log(`\n(c) idle: C=${connections} connections, ${rounds} round(s)`);
+    results.c = await timed('c', async () => {
+      const all: Pair<IdleResult>[] = [];
+      for (let round = 1; round <= rounds; round++) all.push(await bothServers<IdleResult>(`(c) round ${round}:`, { scenario: 'idle', connections, points }, tempRoot));
+      return { bare: medianRound(all.map((pair) => pair.bare)), lab04: medianRound(all.map((pair) => pair.lab04)) };
+    });
   }
   if (only.has('labs')) {
     console.log('\nLab 02 (polling) against lab 03 (push)');
@@ -126,6 +131,17 @@ if (results.labs && scale.name === 'full') {
   await mkdir(dirname(CHART), { recursive: true });
   await writeFile(CHART, pollingVsPushSvg(results.labs, caption));
   console.log(`Chart redrawn: ${CHART}`);
+}
+
+/**
+ * The round with the median RSS per connection, carrying every round's figure. One round's RSS
+ * slope can be off by a third (a step of a few MiB that V8 or the C allocator takes, or gives
+ * back, between two readings); the median of three is off only if two rounds are.
+ */
+function medianRound(rounds: IdleResult[]): IdleResult {
+  const sorted = [...rounds].sort((a, b) => a.rssPerConnection - b.rssPerConnection);
+  const median = sorted[(sorted.length - 1) >> 1]!;
+  return rounds.length > 1 ? { ...median, roundsRssPerConnection: rounds.map((round) => round.rssPerConnection) } : median;
 }
 
 /** How much CPU other programs, and the hypervisor's steal, took during the measured steps. */

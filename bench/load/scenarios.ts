@@ -143,6 +143,8 @@ export interface IdleResult {
    * pages V8 and the C allocator hold on to after the traffic of the arrivals.
    */
   heapPerConnection: number;
+  /** RSS per connection in every round, when there were several (see `median`): this one is their median. */
+  roundsRssPerConnection?: number[];
   generatorCores: number;
   otherCores: number;
   stealCores: number;
