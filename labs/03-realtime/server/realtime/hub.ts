@@ -67,8 +67,9 @@ export class Hub extends EventEmitter<HubEvents> {
     if (this.#closing) return void socket.close(1001, 'server stopping');
     clearTimeout(this.#grace);
     const { perSecond, burst } = this.options.rate;
-    this.#clients.set(socket, { role, wire, limit: new RateLimit(perSecond, burst, this.#time()) });
-    this.#write(socket, this.#welcome(role, resume));
+    const client: Client = { role, wire, limit: new RateLimit(perSecond, burst, this.#time()) };
+    this.#clients.set(socket, client);
+    this.#write(socket, client, this.#welcome(role, resume));
     this.#presenceChanged();
     socket.on('message', (data, isBinary) => this.#receive(socket, role, data, isBinary));
     socket.on('error', ignore); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
@@ -190,18 +191,18 @@ export class Hub extends EventEmitter<HubEvents> {
   }
 
   #send(socket: WebSocket, frame: ServerFrame): void {
-    this.#write(socket, JSON.stringify(frame));
+    const client = this.#clients.get(socket);
+    if (client) this.#write(socket, client, JSON.stringify(frame));
   }
 
   /** Serialises the frame once, then hands it to every open client but `except`. */
   #broadcast(frame: ServerFrame, except?: WebSocket): void {
     const data = JSON.stringify(frame);
-    for (const socket of this.#clients.keys()) if (socket !== except) this.#write(socket, data);
+    for (const [socket, client] of this.#clients) if (socket !== except) this.#write(socket, client, data);
   }
 
-  #write(socket: WebSocket, data: string): void {
-    const client = this.#clients.get(socket);
-    if (!client || client.wire.destroyed || socket.readyState !== WebSocket.OPEN) return;
+  #write(socket: WebSocket, client: Client, data: string): void {
+    if (client.wire.destroyed || socket.readyState !== WebSocket.OPEN) return;
     if (socket.bufferedAmount > this.options.maxBufferedBytes) return this.#drop(client);
     socket.send(data);
   }
