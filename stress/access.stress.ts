@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { signUp } from '../labs/04-rooms-p2p/test/ws-client.ts';
-import { Stream, figure, lab03, lab04, logIn, post, say04 } from './support.ts';
+import { Stream, figure, lab03, lab04, logIn, post, send04 } from './support.ts';
 
 /** The status of an upgrade to `/ws?query` with these headers: 101 if it became a WebSocket. */
 async function upgradeStatus(url: string, query: string, headers: Record<string, string>): Promise<number> {
@@ -66,7 +66,7 @@ describe('04 rooms-p2p: access', () => {
     assert.deepEqual(got.map((frame) => frame.from), ['ann', 'ann', 'ann'], 'stamped with the real sender, whatever the frame says');
     assert.deepEqual(got[1]!.data, { kind: 'answer', sdp: 'v=0 2' }, 'only the fields WebRTC needs ride along');
     assert.deepEqual(got[2]!.data, { kind: 'candidate', candidate: { candidate: 'c 3', sdpMid: '0', sdpMLineIndex: 0 } });
-    cat.send(say04('#lR'));
+    cat.send(send04('#lR'));
     await cat.waitFor('its own answer', (f) => f.type === 'rooms');
     const impostor = await post(url, '/api/register', { firstName: 'B', lastName: 'B', login: 'Ben', password: 'whatever you like', age: 30, gender: 'other' });
     assert.equal(impostor.status, 409, 'nobody can register Ben to pass for ben');
@@ -78,28 +78,28 @@ describe('04 rooms-p2p: access', () => {
     const annCookie = await signUp(url, 'ann');
     const ann = await open(annCookie);
     const [ben, cat] = [await open(await signUp(url, 'ben')), await open(await signUp(url, 'cat'))];
-    ann.send(say04('#cR games'));
+    ann.send(send04('#cR games'));
     await ann.waitFor('ann in games', (f) => f.type === 'joined' && f.room === 'games');
-    ben.send(say04('#gR games'));
+    ben.send(send04('#gR games'));
     await ben.waitFor('ben in games', (f) => f.type === 'joined' && f.room === 'games');
     const attempts: [Stream, object][] = [
-      [ben, say04('#dR games')],
-      [ben, say04('#DR GAMES')],
+      [ben, send04('#dR games')],
+      [ben, send04('#DR GAMES')],
       [ben, { type: 'command', command: { name: 'delete', room: 'Games' } }],
       [ben, { type: 'command', command: { name: 'delete', room: 'games', creator: 'ben' } }],
-      [cat, say04('#dR games')],
-      [ann, say04('#dR lobby')],
+      [cat, send04('#dR games')],
+      [ann, send04('#dR lobby')],
       [cat, { type: 'command', command: { name: 'delete', room: 'LOBBY' } }],
     ];
     for (const [who, frame] of attempts) {
       who.send(frame);
       assert.equal((await who.waitFor('the refusal', (f) => f.type === 'error')).code, 'not-creator');
     }
-    cat.send(say04('#lR'));
+    cat.send(send04('#lR'));
     const { rooms } = await cat.waitFor('the room list', (f) => f.type === 'rooms');
     assert.deepEqual(rooms.map((room: { name: string; creator: string | null }) => [room.name, room.creator]), [['lobby', null], ['games', 'ann']]);
     const annAgain = await open(annCookie); // a second tab replaces the first and keeps her room
-    annAgain.send(say04('#dR GAMES'));
+    annAgain.send(send04('#dR GAMES'));
     await ben.waitFor('ben back in the lobby', (f) => f.type === 'joined' && f.room === 'lobby');
     await figure(t, '04 access: room deletion', `${attempts.length} deletions by a non-creator refused (not-creator); the creator's, from a new tab, works`);
   });
@@ -159,7 +159,7 @@ describe('04 rooms-p2p: access', () => {
     const ann = await open(cookie);
     const frames: string[] = [];
     ann.listen((frame) => frames.push(JSON.stringify(frame)));
-    ann.send(say04('#show users'));
+    ann.send(send04('#show users'));
     await ann.waitFor('the user list', (f) => f.type === 'users');
     await server.close();
     const logs = await Promise.all((await readdir(logDir)).map((file) => readFile(join(logDir, file), 'utf8')));

@@ -18,7 +18,7 @@ import { tempDir } from '@chat-lab/test-support';
 import { buildClientIfStale } from '../labs/04-rooms-p2p/server/client-build.ts';
 import { REGISTRATION_LIMITS } from '../labs/04-rooms-p2p/server/core/registration-limit.ts';
 import { RATE } from '../labs/04-rooms-p2p/server/server.ts';
-import { Rng, SCALE, SEED, Stream, bound, figure, inParallel, mib, parseLine04, post, readLogs, say04, within } from './support.ts';
+import { Rng, SCALE, SEED, Stream, bound, figure, inParallel, mib, parseLine04, post, readLogs, send04, within } from './support.ts';
 
 const LAB_DIR = fileURLToPath(new URL('../labs/04-rooms-p2p/', import.meta.url));
 const MAIN = join(LAB_DIR, 'server/main.ts');
@@ -128,7 +128,7 @@ async function burst(server: Server, round: number, killAfter: { registrations: 
   // (about 6 KB in the log, every \u0001 written as \x01), so that log writes cross the file's
   // 4 KiB pages, where the kernel may cut a write short when the process is killed.
   let sent = 0;
-  const talking = setInterval(() => !killed && ann.send(say04(`r${round} m${sent++} ${LONG}`)), 1000 / (RATE.perSecond - 1));
+  const talking = setInterval(() => !killed && ann.send(send04(`r${round} m${sent++} ${LONG}`)), 1000 / (RATE.perSecond - 1));
   ben.listen((frame) => {
     if (frame.type === 'entry' && frame.entry.from === 'chatter-ann') {
       delivered.push(frame.entry.text.split(' ', 2).join(' '));
@@ -202,7 +202,7 @@ describe('04 rooms-p2p: crashes', () => {
     });
     assert.deepEqual(refused, [], 'every confirmed account logs in at the end');
     const ann = await Stream.open(`${server.url}/`, '', { cookie: (await logIn(server.url, 'chatter-ann'))! });
-    ann.send(say04('#show users'));
+    ann.send(send04('#show users'));
     const { users } = await ann.waitFor('the user list', (f) => f.type === 'users');
     const listed = new Set(users.map((user: { login: string }) => user.login));
     assert.deepEqual(confirmed.filter((login) => !listed.has(login)), [], '#show users lists them all');

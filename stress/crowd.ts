@@ -24,7 +24,7 @@ export interface Target {
 export type CrowdRequest =
   | { op: 'burst'; url: string; targets: Target[] }
   | { op: 'stall'; lab: '03' | '04'; url: string; targets: Target[] }
-  | { op: 'flood'; url: string; target: Target; frame: 'send' | 'say'; perSecond: number; ms: number }
+  | { op: 'flood'; url: string; target: Target; frame: 'send' | 'send'; perSecond: number; ms: number }
   | { op: 'close' };
 
 export interface BurstResult {
@@ -85,7 +85,7 @@ async function stall(lab: '03' | '04', url: string, targets: Target[]): Promise<
 }
 
 /** Sends `perSecond` messages a second, spread over 10 ms ticks, for `ms`; then counts the answers. */
-async function flood(url: string, target: Target, type: 'send' | 'say', perSecond: number, ms: number): Promise<FloodResult> {
+async function flood(url: string, target: Target, type: 'send' | 'send', perSecond: number, ms: number): Promise<FloodResult> {
   const socket = new WebSocket(socketUrl(url, target), { headers: target.cookie ? { cookie: target.cookie } : {} });
   sockets.push(socket);
   const result: FloodResult = { sent: 0, accepted: 0, errors: {} };

@@ -39,7 +39,7 @@ import {
   sampleMemory,
   watchEventLoop,
   say03,
-  say04,
+  send04,
   within,
   type LatencyRun,
 } from './support.ts';
@@ -206,15 +206,15 @@ const LAB03: Lab = {
 
 const LAB04: Lab = {
   name: '04',
-  say: say04,
+  say: send04,
   maxBuffered: MAX_BUFFERED_04,
   async setUp(t, { heartbeatMs, crowd }) {
     const { server, url, open } = await lab04(t, heartbeatMs ? { heartbeatMs } : {}, crowd);
     // The timed pair has a room of its own: in the lobby every message would go to the whole crowd.
     const [from, to] = [await open(await signUp(url, 'probe-from')), await open(await signUp(url, 'probe-to'))];
-    from.send(say04('#cR quiet'));
+    from.send(send04('#cR quiet'));
     await from.waitFor('probe-from in quiet', (f) => f.type === 'joined' && f.room === 'quiet');
-    to.send(say04('#gR quiet'));
+    to.send(send04('#gR quiet'));
     await to.waitFor('probe-to in quiet', (f) => f.type === 'joined' && f.room === 'quiet');
     const lobby = await open(await signUp(url, 'lobby-watcher'));
     const cookies: string[] = new Array(crowd.length);
@@ -338,7 +338,7 @@ async function freezeScenario(t: TestContext, lab: Lab) {
  */
 async function floodScenario(
   t: TestContext,
-  { lab, url, pairs, rate, target, frame }: { lab: Lab; url: string; pairs: { from: Stream; to: Stream; tag: string }[]; rate: { perSecond: number; burst: number }; target: Target; frame: 'send' | 'say' },
+  { lab, url, pairs, rate, target, frame }: { lab: Lab; url: string; pairs: { from: Stream; to: Stream; tag: string }[]; rate: { perSecond: number; burst: number }; target: Target; frame: 'send' | 'send' },
 ) {
   const crowd = await Crowd.start(t);
   const measure = async (until?: Promise<unknown>): Promise<LatencyRun> => {
@@ -440,6 +440,6 @@ describe('04 rooms-p2p: floods and stalls', () => {
       const [from, to] = [await open(await signUp(url, `probe-from-${i}`)), await open(await signUp(url, `probe-to-${i}`))];
       pairs.push({ from, to, tag: `probe${i}` });
     }
-    await floodScenario(t, { lab: LAB04, url, pairs, rate: RATE, target: { cookie: flooder }, frame: 'say' });
+    await floodScenario(t, { lab: LAB04, url, pairs, rate: RATE, target: { cookie: flooder }, frame: 'send' });
   });
 });

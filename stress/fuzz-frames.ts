@@ -147,7 +147,7 @@ export const LAB03: Protocol = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Lab 04: say, command, signal, time (PROTOCOL.md)
+// Lab 04: send, command, signal, time (PROTOCOL.md)
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const ROOMS = ['r0', 'r1', 'r2', 'R1', 'games', 'lobby', 'LOBBY', '', ' ', 'a b', '<b>', 'x'.repeat(33), 'r1\n', '\u202er1'];
@@ -173,8 +173,8 @@ export const LAB04: Protocol = {
   lab: '04',
   valid(rng, me) {
     const roll = rng.next();
-    if (roll < 0.5) return { type: 'say', text: randomText(rng) };
-    if (roll < 0.65) return { type: 'say', text: rng.pick(TYPED.filter((line) => !/exit/i.test(line) || rng.chance(0.05))) };
+    if (roll < 0.5) return { type: 'send', text: randomText(rng) };
+    if (roll < 0.65) return { type: 'send', text: rng.pick(TYPED.filter((line) => !/exit/i.test(line) || rng.chance(0.05))) };
     if (roll < 0.8) {
       const name = rng.pick(COMMANDS.filter((command) => command !== 'exit' || rng.chance(0.05)));
       return { type: 'command', command: WITH_ROOM.includes(name) ? { name, room: rng.pick(ROOMS) } : { name } };
@@ -185,7 +185,7 @@ export const LAB04: Protocol = {
   },
   fields(frame) {
     switch (frame.type) {
-      case 'say':
+      case 'send':
         return [['type'], ['text']];
       case 'command':
         return [['command'], ['command', 'name'], ['command', 'room']];
@@ -195,16 +195,16 @@ export const LAB04: Protocol = {
         return [['id'], ['type']];
     }
   },
-  strangers: ['send', 'end', 'typing', 'welcome', 'joined', 'entry', 'rooms', 'users', 'gate', 'info', 'error', 'SAY', 'Say', 'say ', 'time\u0000', 'private'],
+  strangers: ['say', 'end', 'typing', 'welcome', 'joined', 'entry', 'rooms', 'users', 'gate', 'info', 'error', 'SEND', 'Send', 'send ', 'time\u0000', 'private'],
   hugeNumbers: (rng, me, big) =>
     rng.pick([
       `{"type":"time","id":${big}}`,
-      `{"type":"say","text":${big}}`,
+      `{"type":"send","text":${big}}`,
       `{"type":${big}}`,
       `{"type":"command","command":{"name":"go","room":${big}}}`,
       `{"type":"command","command":{"name":${big}}}`,
       `{"type":"signal","to":"${me}","data":{"kind":"candidate","candidate":{"candidate":"c","sdpMLineIndex":${big}}}}`,
-      `{"type":"say","text":"${big}"}`,
+      `{"type":"send","text":"${big}"}`,
       big,
     ]),
   expect(wire, me) {
@@ -213,7 +213,7 @@ export const LAB04: Protocol = {
     const frame = first.parsed;
     if (!isObject(frame)) return { kind: 'error', code: 'unknown-type' };
     switch (frame.type) {
-      case 'say': {
+      case 'send': {
         const text = frame.text;
         if (typeof text !== 'string' || isBlank(text) || text.length > 2000) return { kind: 'error', code: 'bad-message' };
         return typedLine(text);
@@ -246,7 +246,7 @@ function isSignalData(data: unknown): boolean {
   return data.candidate === null || (isObject(data.candidate) && typeof data.candidate.candidate === 'string');
 }
 
-/** A `say` text: a message, or (first non-blank character `#`) a typed command. */
+/** A `send` text: a message, or (first non-blank character `#`) a typed command. */
 function typedLine(text: string): Expect {
   const line = text.trim();
   if (!line.startsWith('#')) return { kind: 'entry', text };
@@ -302,8 +302,8 @@ function commandOutcome(name: string, room?: string): Expect {
 const WRONG_VALUES: unknown[] = [0, -1, 1.5, true, false, null, [], {}, [1, 'two'], { a: 1 }, '', 'text', [['x']]];
 const BIG_NUMBERS = ['1e308', '-1e308', '1e309', '-1e400', '9007199254740992', '9007199254740993', '-9007199254740993', '9007199254740991', '-0',
   '0.0000000000000000001', '1e-400', '123456789012345678901234567890', '-123456789.123456789e123'];
-const BROKEN_JSON = ['', ' ', '{', '}', '[', '{"type":}', "{'type':'say'}", '{"type":"say",}', 'NaN', 'undefined', '{"type":"say","text":"\\x41"}',
-  '"unterminated', '\ufeff{"type":"time","id":1}', '{"a":1}{"b":2}', '{"type" "say"}', 'tru', '{"type":"say","text":"a\u0001b"}', '[1,]', '{"type":"time","id":01}'];
+const BROKEN_JSON = ['', ' ', '{', '}', '[', '{"type":}', "{'type':'send'}", '{"type":"send",}', 'NaN', 'undefined', '{"type":"send","text":"\\x41"}',
+  '"unterminated', '\ufeff{"type":"time","id":1}', '{"a":1}{"b":2}', '{"type" "send"}', 'tru', '{"type":"send","text":"a\u0001b"}', '[1,]', '{"type":"time","id":01}'];
 
 function withField(frame: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
   const copy = structuredClone(frame);
@@ -403,7 +403,7 @@ function generateOnce(rng: Rng, protocol: Protocol, me: string, category: Catego
     }
     case 'unknown types': {
       const roll = rng.next();
-      if (roll < 0.15) return text(rng.pick(['{}', '{"text":"hi"}', '{"__proto__":{"type":"say","text":"x"}}', '{"constructor":{"prototype":{"type":"send"}}}', '{"type":null}']));
+      if (roll < 0.15) return text(rng.pick(['{}', '{"text":"hi"}', '{"__proto__":{"type":"send","text":"x"}}', '{"constructor":{"prototype":{"type":"send"}}}', '{"type":null}']));
       const type =
         roll < 0.5
           ? rng.pick(protocol.strangers)
@@ -421,7 +421,7 @@ function generateOnce(rng: Rng, protocol: Protocol, me: string, category: Catego
     }
     case 'oversized frames': {
       const size = rng.chance(0.1) ? MAX_PAYLOAD + rng.int(-2, 2) : rng.int(MAX_PAYLOAD + 1, 4 * MAX_PAYLOAD); // a few at the boundary
-      const shell = JSON.stringify({ ...valid(), type: protocol.lab === '03' ? 'send' : 'say', text: '' });
+      const shell = JSON.stringify({ ...valid(), type: 'send', text: '' });
       const padded = shell.replace('"text":""', `"text":"${'w'.repeat(Math.max(0, size - shell.length))}"`);
       return rng.chance(0.2) ? { category, data: Buffer.from(padded), binary: true } : text(padded);
     }

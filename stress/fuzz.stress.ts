@@ -34,7 +34,7 @@ import {
   post,
   readLogs,
   say03,
-  say04,
+  send04,
   within,
   type Frame,
 } from './support.ts';
@@ -471,7 +471,7 @@ describe('04 rooms-p2p: fuzzing the protocol', () => {
     );
     const raw = rawFuzzer(url, '', { cookie: rawCookie }, new Rng(rng.int(0, 2 ** 31)), tally, '04');
     const done = Promise.all([...fuzzers, raw]);
-    const good = await measureLatency({ from, to, say: say04, intervalMs: 10, count: 100, maxMs: MAX_MS, until: done, tag: 'good' });
+    const good = await measureLatency({ from, to, say: send04, intervalMs: 10, count: 100, maxMs: MAX_MS, until: done, tag: 'good' });
     await done;
     await report(t, '04', tally, good, started);
     assert.deepEqual(tally.failures, [], 'every frame got the answer it should');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AccountStore } from '../labs/04-rooms-p2p/server/accounts/store.ts';
 import { signUp } from '../labs/04-rooms-p2p/test/ws-client.ts';
-import { figure, lab03, lab04, logIn, parseLine03, parseLine04, post, readLogs, say03, say04 } from './support.ts';
+import { figure, lab03, lab04, logIn, parseLine03, parseLine04, post, readLogs, say03, send04 } from './support.ts';
 
 /** Messages that try to be HTML, to break or forge log lines, or to look like something else. */
 const HOSTILE = [
@@ -75,8 +75,8 @@ describe('04 rooms-p2p: hostile text', () => {
     const seen: string[] = [];
     bob.listen((frame) => frame.type === 'entry' && frame.entry.from === 'ann' && seen.push(frame.entry.text));
     const ann = await open(await signUp(url, 'ann'));
-    for (const text of HOSTILE) ann.send(say04(text));
-    ann.send(say04('done'));
+    for (const text of HOSTILE) ann.send(send04(text));
+    ann.send(send04('done'));
     await bob.waitFor('the last message', (frame) => frame.type === 'entry' && frame.entry.text === 'done');
     assert.deepEqual(seen, [...HOSTILE, 'done'], 'every message delivered exactly as sent');
     const path = await server.logPath;
@@ -94,17 +94,17 @@ describe('04 rooms-p2p: hostile text', () => {
     const names = ['<script>', '<b>x</b>', 'a b', 'tab\there', 'new\nline', 'rtl\u202eabc', 'lrm\u200e', 'x'.repeat(33), 'émoji😀', 'dot.name', '../etc', 'nul\u0000', 'sep\u2028x'];
     const refusals: string[] = [];
     for (const room of names) {
-      ann.send(say04(`#cR ${room}`));
+      ann.send(send04(`#cR ${room}`));
       refusals.push((await ann.waitFor(`the refusal of #cR ${JSON.stringify(room)}`, (f) => f.type === 'error')).code);
       ann.send({ type: 'command', command: { name: 'create', room } });
       refusals.push((await ann.waitFor(`the refusal of create ${JSON.stringify(room)}`, (f) => f.type === 'error')).code);
     }
     assert.ok(refusals.every((code) => code === 'bad-room-name' || code === 'bad-argument'), refusals.join(', '));
-    ann.send(say04('#gR <script>alert(1)</script>'));
+    ann.send(send04('#gR <script>alert(1)</script>'));
     const missing = await ann.waitFor('no such room', (f) => f.type === 'error');
     assert.equal(missing.code, 'no-such-room');
     assert.match(missing.message, /<script>alert\(1\)<\/script>/, 'named as text in a JSON string: the client shows it as text');
-    ann.send(say04('#lR'));
+    ann.send(send04('#lR'));
     const rooms = await ann.waitFor('the room list', (f) => f.type === 'rooms');
     assert.deepEqual(rooms.rooms.map((room: { name: string }) => room.name), ['lobby'], 'no room was made');
     const path = await server.logPath;
@@ -144,7 +144,7 @@ describe('04 rooms-p2p: hostile text', () => {
     assert.equal((await post(url, '/api/login', { login: 'pw6', password: 'spaces around' })).status, 401, 'a password is not trimmed');
 
     const viewer = await open(await logIn(url, 'html0'));
-    viewer.send(say04('#show users'));
+    viewer.send(send04('#show users'));
     const { users } = await viewer.waitFor('the user list', (f) => f.type === 'users');
     const shown = new Map(users.map((user: { login: string; firstName: string }) => [user.login, user.firstName]));
     for (const [i, name] of accepted.entries()) assert.equal(shown.get(`html${i}`), name.trim(), 'shown as the same text');

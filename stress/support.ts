@@ -382,7 +382,7 @@ export async function measureLatency({
 // The labs' real servers
 
 export const say03 = (text: string) => ({ type: 'send', text });
-export const say04 = (text: string) => ({ type: 'say', text });
+export const send04 = (text: string) => ({ type: 'send', text });
 
 /** `close` that may be called again (a test closes the server to read its logs; the clean-up closes it too). */
 function closeOnce<T>(close: () => Promise<T>): () => Promise<T> {

@@ -26,7 +26,7 @@ export const micros = () => Math.round(performance.now() * 1000);
 /**
  * Every benchmark message's text starts with `~`, then four numbers: `~step sender seq micros`.
  * Lab 04 sends it back inside an entry (`…"text":"~1 4 17 2093311"}}`), the bare relay as it was
- * sent (`{"type":"say","text":"~1 4 17 2093311"}`): either way it follows this marker.
+ * sent (`{"type":"send","text":"~1 4 17 2093311"}`): either way it follows this marker.
  */
 const MARK = Buffer.from('"text":"~');
 const SPACE = 0x20;
@@ -35,7 +35,7 @@ const ZERO = 0x30;
 
 /** The frame a client sends: the same JSON for both servers (lab 04 reads it, the relay copies it). */
 export function sayFrame(step: number, sender: number, seq: number, sentMicros: number): string {
-  return `{"type":"say","text":"~${step} ${sender} ${seq} ${sentMicros}"}`;
+  return `{"type":"send","text":"~${step} ${sender} ${seq} ${sentMicros}"}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { AccountStore } from './accounts/store.ts';
 import { createApp } from './app.ts';
 import { ConfigError, LAB_SCRIPT, joinUrls, type Config } from './config.ts';
 import { Chat } from './core/chat.ts';
-import { serverLine } from './core/log-format.ts';
+import { eventLine } from './core/log-format.ts';
 import { RegistrationLimit } from './core/registration-limit.ts';
 import { Throttle } from './core/throttle.ts';
 import { LogFile } from './log-file.ts';
@@ -62,7 +62,7 @@ export async function startServer(
   const log = new LogFile(config.logDir, now());
   const chat = new Chat<Client>({ gate: config.gate, directory: () => accounts.list() });
   const hub = new Hub({ chat, log, now, maxBufferedBytes, rate });
-  const writeLine = (text: string) => log.append(serverLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
+  const writeLine = (text: string) => log.append(eventLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
   void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');
   const sessions = new Sessions({ onLogout: (login) => hub.disconnect(login, 'logged out') });
   // No compression: the hub writes ready-made frames (realtime/frame.ts), which compression would have to rebuild.

@@ -8,7 +8,7 @@
 export const LOBBY = 'lobby';
 
 /** The longest chat message, in UTF-16 code units. */
-export const MAX_TEXT_LENGTH = 2000;
+export const MAX_MESSAGE_LENGTH = 2000;
 
 /** One numbered line of a room: a message, or a notice such as "alice joined". */
 export interface Entry {
@@ -63,7 +63,7 @@ export type SignalData =
 
 export type ClientFrame =
   /** A message to your room, or a `#` command typed as text. */
-  | { type: 'say'; text: string }
+  | { type: 'send'; text: string }
   /** A command without typing it. */
   | { type: 'command'; command: Command }
   /** A WebRTC offer, answer or ICE candidate for another user. */
@@ -110,26 +110,26 @@ export type ErrorCode =
   | 'bad-signal'
   | 'user-offline';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+export type Parsed = { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; message: string };
 
 const COMMAND_NAMES = ['create', 'go', 'leave', 'list', 'delete', 'users', 'exit'];
 const NEEDS_ROOM = ['create', 'go', 'delete'];
 
 /** Reads one text frame from a client, or says in one sentence what is wrong with it. */
-export function parseClientFrame(data: string): Parsed<ClientFrame> {
+export function parseClientFrame(data: string): Parsed {
   let frame: unknown;
   try {
     frame = JSON.parse(data);
   } catch {
-    return refuse('not-json', 'Frames must be JSON objects, like {"type":"say","text":"hi"}.');
+    return refuse('not-json', 'Frames must be JSON objects, like {"type":"send","text":"hi"}.');
   }
   if (typeof frame !== 'object' || frame === null) return refuse('unknown-type', 'Frames must be JSON objects with a "type".');
   const f = frame as Record<string, unknown>;
   switch (f.type) {
-    case 'say':
+    case 'send':
       if (typeof f.text !== 'string' || f.text.trim() === '') return refuse('bad-message', 'Type a message first: an empty message is not sent.');
-      if (f.text.length > MAX_TEXT_LENGTH) return refuse('bad-message', `Your message is ${f.text.length} characters long; the limit is ${MAX_TEXT_LENGTH}.`);
-      return { ok: true, value: { type: 'say', text: f.text } };
+      if (f.text.length > MAX_MESSAGE_LENGTH) return refuse('bad-message', `Your message is ${f.text.length} characters long; the limit is ${MAX_MESSAGE_LENGTH}.`);
+      return { ok: true, frame: { type: 'send', text: f.text } };
     case 'command': {
       const command = f.command as Record<string, unknown> | null;
       if (typeof command !== 'object' || command === null || !COMMAND_NAMES.includes(command.name as string)) {
@@ -139,18 +139,18 @@ export function parseClientFrame(data: string): Parsed<ClientFrame> {
         return refuse('bad-argument', `The ${command.name as string} command needs a room.`);
       }
       const value = NEEDS_ROOM.includes(command.name as string) ? { name: command.name, room: command.room } : { name: command.name };
-      return { ok: true, value: { type: 'command', command: value as Command } };
+      return { ok: true, frame: { type: 'command', command: value as Command } };
     }
     case 'signal': {
       const data = toSignalData(f.data);
       return typeof f.to === 'string' && data
-        ? { ok: true, value: { type: 'signal', to: f.to, data } }
+        ? { ok: true, frame: { type: 'signal', to: f.to, data } }
         : refuse('bad-signal', 'A signal frame needs "to" (a login) and "data" (an offer, an answer or a candidate).');
     }
     case 'time':
-      return Number.isSafeInteger(f.id) ? { ok: true, value: { type: 'time', id: f.id as number } } : refuse('unknown-type', 'A time frame needs a whole-number "id".');
+      return Number.isSafeInteger(f.id) ? { ok: true, frame: { type: 'time', id: f.id as number } } : refuse('unknown-type', 'A time frame needs a whole-number "id".');
     default:
-      return refuse('unknown-type', 'Unknown frame type: expected "say", "command", "signal" or "time".');
+      return refuse('unknown-type', 'Unknown frame type: expected "send", "command", "signal" or "time".');
   }
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Entry } from '../shared/protocol.ts';
 import { RateLimit } from '../server/core/rate-limit.ts';
-import { entryLine, escapeText, formatTime, logFileName, parseLine, parseLog, serverLine } from '../server/core/log-format.ts';
+import { logLine, escapeText, formatTime, logFileName, parseLine, parseLog, eventLine } from '../server/core/log-format.ts';
 
 const at = new Date(2026, 10, 22, 14, 3, 7);
 const message = (text: string, room = 'lobby'): Entry => ({ room, seq: 1, time: at.getTime(), kind: 'message', from: 'alice', text });
@@ -29,18 +29,18 @@ describe('04 rooms-p2p: log format', () => {
   });
 
   it('writes a message as time, #room, <sender>, text', () => {
-    assert.equal(entryLine(message('hello there', 'games')), '2026-11-22 14:03:07 #games <alice> hello there');
+    assert.equal(logLine(message('hello there', 'games')), '2026-11-22 14:03:07 #games <alice> hello there');
   });
 
   it('writes a notice as time, #room, *, text, and a server event without a room', () => {
-    assert.equal(entryLine(notice('bob joined')), '2026-11-22 14:03:07 #lobby * bob joined');
-    assert.equal(serverLine(at, 'server started'), '2026-11-22 14:03:07 * server started');
-    assert.deepEqual(parseLine(serverLine(at, 'server started')), { time: '2026-11-22 14:03:07', room: null, from: null, text: 'server started' });
+    assert.equal(logLine(notice('bob joined')), '2026-11-22 14:03:07 #lobby * bob joined');
+    assert.equal(eventLine(at, 'server started'), '2026-11-22 14:03:07 * server started');
+    assert.deepEqual(parseLine(eventLine(at, 'server started')), { time: '2026-11-22 14:03:07', room: null, from: null, text: 'server started' });
   });
 
   it('keeps any text on one line and reads it back unchanged', () => {
     for (const text of hostile) {
-      const line = entryLine(message(text));
+      const line = logLine(message(text));
       assert.doesNotMatch(line, /[\n\r\u2028\u2029\u0085]/, `one line for ${JSON.stringify(text)}`);
       assert.deepEqual(parseLine(line), { time: '2026-11-22 14:03:07', room: 'lobby', from: 'alice', text });
     }
@@ -48,7 +48,7 @@ describe('04 rooms-p2p: log format', () => {
 
   it('round-trips every code point below U+0100 and the invisible reordering marks', () => {
     const every = Array.from({ length: 0x100 }, (_, code) => String.fromCharCode(code)).join('') + '\u2028\u2029\u202a\u202e\u2066\u2069\u200e';
-    assert.equal(parseLine(entryLine(notice(every)))?.text, every);
+    assert.equal(parseLine(logLine(notice(every)))?.text, every);
   });
 
   it('escapes control characters visibly', () => {
@@ -57,7 +57,7 @@ describe('04 rooms-p2p: log format', () => {
   });
 
   it('cannot be made to forge another line', () => {
-    const log = [entryLine(message(hostile[4]!)), entryLine(notice('x'))].join('\n') + '\n';
+    const log = [logLine(message(hostile[4]!)), logLine(notice('x'))].join('\n') + '\n';
     const entries = parseLog(log);
     assert.equal(entries.length, 2);
     assert.equal(entries[0]!.from, 'alice');

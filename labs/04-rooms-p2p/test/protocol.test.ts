@@ -6,19 +6,19 @@ import { parseClientFrame } from '../shared/protocol.ts';
 
 describe('04 rooms-p2p: protocol', () => {
   it('reads the four client frames', () => {
-    assert.deepEqual(parseClientFrame('{"type":"say","text":"#cR games"}'), { ok: true, value: { type: 'say', text: '#cR games' } });
-    assert.deepEqual(parseClientFrame('{"type":"command","command":{"name":"go","room":"games","x":1}}'), { ok: true, value: { type: 'command', command: { name: 'go', room: 'games' } } });
-    assert.deepEqual(parseClientFrame('{"type":"command","command":{"name":"list","room":"x"}}'), { ok: true, value: { type: 'command', command: { name: 'list' } } });
-    assert.deepEqual(parseClientFrame('{"type":"time","id":7}'), { ok: true, value: { type: 'time', id: 7 } });
+    assert.deepEqual(parseClientFrame('{"type":"send","text":"#cR games"}'), { ok: true, frame: { type: 'send', text: '#cR games' } });
+    assert.deepEqual(parseClientFrame('{"type":"command","command":{"name":"go","room":"games","x":1}}'), { ok: true, frame: { type: 'command', command: { name: 'go', room: 'games' } } });
+    assert.deepEqual(parseClientFrame('{"type":"command","command":{"name":"list","room":"x"}}'), { ok: true, frame: { type: 'command', command: { name: 'list' } } });
+    assert.deepEqual(parseClientFrame('{"type":"time","id":7}'), { ok: true, frame: { type: 'time', id: 7 } });
     assert.deepEqual(parseClientFrame('{"type":"signal","to":"bob","data":{"kind":"answer","sdp":"v=0"}}'), {
       ok: true,
-      value: { type: 'signal', to: 'bob', data: { kind: 'answer', sdp: 'v=0' } },
+      frame: { type: 'signal', to: 'bob', data: { kind: 'answer', sdp: 'v=0' } },
     });
   });
 
   it('keeps only WebRTC fields in signaling, so no chat text can ride along', () => {
     const parsed = parseClientFrame(JSON.stringify({ type: 'signal', to: 'bob', from: 'mallory', data: { kind: 'candidate', candidate: { candidate: 'c', sdpMid: '0', sdpMLineIndex: 0, text: 'secret' }, text: 'secret' } }));
-    assert.deepEqual(parsed, { ok: true, value: { type: 'signal', to: 'bob', data: { kind: 'candidate', candidate: { candidate: 'c', sdpMid: '0', sdpMLineIndex: 0 } } } });
+    assert.deepEqual(parsed, { ok: true, frame: { type: 'signal', to: 'bob', data: { kind: 'candidate', candidate: { candidate: 'c', sdpMid: '0', sdpMLineIndex: 0 } } } });
     assert.doesNotMatch(JSON.stringify(parsed), /secret|mallory/);
   });
 
@@ -28,9 +28,9 @@ describe('04 rooms-p2p: protocol', () => {
       ['null', 'unknown-type'],
       ['42', 'unknown-type'],
       ['{"type":"shout"}', 'unknown-type'],
-      ['{"type":"say"}', 'bad-message'],
-      ['{"type":"say","text":"  "}', 'bad-message'],
-      [JSON.stringify({ type: 'say', text: 'x'.repeat(2001) }), 'bad-message'],
+      ['{"type":"send"}', 'bad-message'],
+      ['{"type":"send","text":"  "}', 'bad-message'],
+      [JSON.stringify({ type: 'send', text: 'x'.repeat(2001) }), 'bad-message'],
       ['{"type":"command"}', 'unknown-command'],
       ['{"type":"command","command":{"name":"fly"}}', 'unknown-command'],
       ['{"type":"command","command":{"name":"create"}}', 'bad-argument'],

@@ -36,7 +36,7 @@ describe('04 rooms-p2p: real server with ws clients', () => {
     const clients = [];
     for (const login of ['ann', 'ben', 'cat', 'dan', 'eve']) clients.push(await join(login));
     await clients[0]!.next('entry', ({ entry }) => entry.text === 'eve joined');
-    for (let i = 0; i < 200; i++) for (const [n, client] of clients.entries()) client.send({ type: 'say', text: `${n}:${i}` });
+    for (let i = 0; i < 200; i++) for (const [n, client] of clients.entries()) client.send({ type: 'send', text: `${n}:${i}` });
     const seen = await Promise.all(clients.map((client) => client.messages(1000)));
     for (const other of seen.slice(1)) assert.deepEqual(other, seen[0], 'one order for everyone');
     const seqs = seen[0]!.map((entry) => entry.seq);
@@ -57,9 +57,9 @@ describe('04 rooms-p2p: real server with ws clients', () => {
     assert.deepEqual((await ann.next('welcome')).gate, { needed: 3, connected: 1, open: false });
     const ben = await join('ben');
     await ann.next('gate', ({ gate }) => gate.connected === 2);
-    ann.send({ type: 'say', text: 'one' });
-    ben.send({ type: 'say', text: 'two' });
-    ann.send({ type: 'say', text: 'three' });
+    ann.send({ type: 'send', text: 'one' });
+    ben.send({ type: 'send', text: 'two' });
+    ann.send({ type: 'send', text: 'three' });
     ben.send({ type: 'command', command: { name: 'list' } });
     await ben.next('rooms');
     assert.equal(ann.frames.concat(ben.frames).filter((frame) => frame.type === 'entry').length, 0, 'nothing delivered yet');
@@ -75,7 +75,7 @@ describe('04 rooms-p2p: real server with ws clients', () => {
     assert.deepEqual([texts.slice(0, 2), texts.at(-1)], [['ann joined', 'ben joined'], 'cat joined']);
     assert.deepEqual(texts.filter((text) => text === 'one' || text === 'three'), ['one', 'three'], "ann's messages in the order sent");
     assert.ok(texts.includes('two'));
-    cat.send({ type: 'say', text: 'live' });
+    cat.send({ type: 'send', text: 'live' });
     assert.equal((await ann.messages(1))[0]!.text, 'live');
     const path = await server.logPath;
     await server.close();
@@ -86,15 +86,15 @@ describe('04 rooms-p2p: real server with ws clients', () => {
   it('rooms over the wire: #cR, a message seen only in its room, #dR by a non-creator refused', async (t) => {
     const { join } = await start(t);
     const [ann, ben, cat] = [await join('ann'), await join('ben'), await join('cat')];
-    ann.send({ type: 'say', text: '#cR games' });
+    ann.send({ type: 'send', text: '#cR games' });
     assert.equal((await ann.next('joined', ({ room }) => room === 'games')).entries.at(-1)!.text, 'ann joined');
     ben.send({ type: 'command', command: { name: 'go', room: 'GAMES' } });
     await ben.next('joined', ({ room }) => room === 'games');
-    ben.send({ type: 'say', text: 'in games' });
-    cat.send({ type: 'say', text: 'in the lobby' });
+    ben.send({ type: 'send', text: 'in games' });
+    cat.send({ type: 'send', text: 'in the lobby' });
     assert.equal((await ann.messages(1))[0]!.text, 'in games');
     assert.equal((await cat.messages(1))[0]!.text, 'in the lobby');
-    ben.send({ type: 'say', text: '#dR games' });
+    ben.send({ type: 'send', text: '#dR games' });
     assert.equal((await ben.next('error')).code, 'not-creator');
     const rooms = await cat.next('rooms', ({ rooms }) => rooms.some((room) => room.name === 'games' && room.members === 2));
     assert.deepEqual(rooms.rooms.map((room) => room.name), ['lobby', 'games']);
@@ -108,10 +108,10 @@ describe('04 rooms-p2p: real server with ws clients', () => {
     const cookie = await signUp(url, 'ben');
     let ben = await TestClient.connect(url, cookie);
     t.after(() => ben.close());
-    ben.send({ type: 'say', text: 'before' });
+    ben.send({ type: 'send', text: 'before' });
     const [before] = await ann.messages(1);
     await ben.close();
-    for (const text of ['while', 'away']) ann.send({ type: 'say', text });
+    for (const text of ['while', 'away']) ann.send({ type: 'send', text });
     await ann.messages(3);
     ben = await TestClient.connect(url, cookie, `room=lobby&after=${before!.seq}`);
     const joined = await ben.next('joined');
@@ -164,21 +164,21 @@ describe('04 rooms-p2p: real server with ws clients', () => {
       ann.socket.send(data);
       assert.equal((await ann.next('error')).code, code);
     }
-    ann.send({ type: 'say', text: 'still here' });
+    ann.send({ type: 'send', text: 'still here' });
     assert.equal((await ben.messages(1))[0]!.text, 'still here');
     const closed = once(ann.socket, 'close');
-    ann.send({ type: 'say', text: 'x'.repeat(70 * 1024) });
+    ann.send({ type: 'send', text: 'x'.repeat(70 * 1024) });
     assert.equal((await closed)[0], 1009);
   });
 
   it('rate-limits each connection with a clear error; other clients are not slowed', async (t) => {
     const { join } = await start(t, { rate: { perSecond: 5, burst: 5 } });
     const [ann, ben] = [await join('ann'), await join('ben')];
-    for (let i = 0; i < 20; i++) ann.send({ type: 'say', text: `flood ${i}` });
+    for (let i = 0; i < 20; i++) ann.send({ type: 'send', text: `flood ${i}` });
     const error = await ann.next('error');
     assert.equal(error.code, 'rate-limited');
     assert.match(error.message, /at most 5 frames a second/);
-    ben.send({ type: 'say', text: 'calm' });
+    ben.send({ type: 'send', text: 'calm' });
     const received = await ann.messages(6);
     assert.deepEqual(received.map((entry) => entry.text), ['flood 0', 'flood 1', 'flood 2', 'flood 3', 'flood 4', 'calm']);
   });
@@ -221,7 +221,7 @@ describe('04 rooms-p2p: real server with ws clients', () => {
     server.hub.once('drop', (...drop) => (dropped = drop));
     let sent = 0;
     while (!dropped && sent < 20_000) {
-      for (let i = 0; i < 100; i++) ann.send({ type: 'say', text: `${sent++} ${'z'.repeat(1900)}` });
+      for (let i = 0; i < 100; i++) ann.send({ type: 'send', text: `${sent++} ${'z'.repeat(1900)}` });
       await ben.messages(sent);
     }
     assert.deepEqual(dropped, ['cat', 'it stopped reading'], `dropped after ${sent} messages of ~2 KB`);

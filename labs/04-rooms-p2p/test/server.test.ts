@@ -49,7 +49,7 @@ describe('04 rooms-p2p: real server', () => {
     const server = await startServer(await config(t));
     const url = server.urls[0]!;
     const ada = await TestClient.connect(url, await signUp(url, 'ada'));
-    for (let i = 0; i < 50; i++) ada.send({ type: 'say', text: `line ${i}\nwith a newline` });
+    for (let i = 0; i < 50; i++) ada.send({ type: 'send', text: `line ${i}\nwith a newline` });
     await ada.messages(50);
     const closed = once(ada.socket, 'close');
     const path = await server.logPath;

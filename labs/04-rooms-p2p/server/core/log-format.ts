@@ -56,12 +56,12 @@ export function formatTime(date: Date): string {
 }
 
 /** The line for a room's entry (no newline at the end). */
-export function entryLine({ time, room, from, text }: Entry): string {
+export function logLine({ time, room, from, text }: Entry): string {
   return `${formatTime(new Date(time))} #${room} ${from === null ? '*' : `<${from}>`} ${escapeText(text)}`;
 }
 
 /** The line for an event of the server itself, such as its start. */
-export function serverLine(date: Date, text: string): string {
+export function eventLine(date: Date, text: string): string {
   return `${formatTime(date)} * ${escapeText(text)}`;
 }
 

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
 import type { Chat, Effects, Resume } from '../core/chat.ts';
-import { entryLine } from '../core/log-format.ts';
+import { logLine } from '../core/log-format.ts';
 import { RateLimit } from '../core/rate-limit.ts';
 import type { LogFile } from '../log-file.ts';
 import { encodeFrame } from './frame.ts';
@@ -108,9 +108,9 @@ export class Hub extends EventEmitter<HubEvents> {
     if (isBinary) return this.#refuse(client, 'binary-frame', 'Frames must be text (JSON), not binary.');
     const parsed = parseClientFrame(data.toString());
     if (!parsed.ok) return this.#refuse(client, parsed.code, parsed.message);
-    const frame = parsed.value;
+    const { frame } = parsed;
     switch (frame.type) {
-      case 'say':
+      case 'send':
         return this.#apply(chat.say(client, frame.text, time));
       case 'command':
         return this.#apply(chat.command(client, frame.command, time));
@@ -128,7 +128,7 @@ export class Hub extends EventEmitter<HubEvents> {
 
   #apply({ send, log, close, roomsChanged }: Effects<Client>): void {
     for (const { to, frame } of send) this.#send(to, frame);
-    for (const entry of log) this.options.log.append(entryLine(entry)).catch((error: Error) => this.emit('log-error', error));
+    for (const entry of log) this.options.log.append(logLine(entry)).catch((error: Error) => this.emit('log-error', error));
     for (const { conn, code, reason } of close) this.#close(conn, code, reason);
     if (roomsChanged) this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), this.#roomsBatchMs());
   }

@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import { MAX_TEXT_LENGTH } from '../../../shared/protocol.ts';
+import { MAX_MESSAGE_LENGTH } from '../../../shared/protocol.ts';
 import { controls } from './styles.ts';
 
 /** A text box and a Send button. Enter sends; fires `send` with `{ text }`. */
@@ -24,7 +24,7 @@ export class ChatComposer extends LitElement {
     return html`
       <form @submit=${this.#submit}>
         <label class="visually-hidden" for="text">${this.label}</label>
-        <input id="text" aria-label=${this.label} maxlength=${MAX_TEXT_LENGTH} autocomplete="off" enterkeyhint="send" placeholder=${this.placeholder} />
+        <input id="text" aria-label=${this.label} maxlength=${MAX_MESSAGE_LENGTH} autocomplete="off" enterkeyhint="send" placeholder=${this.placeholder} />
         <button type="submit">Send</button>
       </form>
     `;

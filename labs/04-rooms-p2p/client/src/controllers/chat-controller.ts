@@ -88,7 +88,7 @@ export class ChatController implements ReactiveController {
     const line = parseLine(text);
     if (line.kind === 'private') return void this.sendPrivate(line.to, line.text);
     if (line.kind === 'command' && (line.command.name === 'list' || line.command.name === 'users')) this.#asked = line.command.name;
-    this.#send({ type: 'say', text });
+    this.#send({ type: 'send', text });
   }
 
   command(command: Command): void {
