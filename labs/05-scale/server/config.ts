@@ -1,0 +1,89 @@
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const LAB_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/** This lab's folder name, e.g. `01-static`. */
+export const LAB_NAME = basename(LAB_DIR);
+
+/** The repository's root: `.env` is read from here and `logs/` lives here. */
+export const REPO_ROOT = resolve(LAB_DIR, '../..');
+
+/** The npm script that starts this lab, for messages: `npm run lab:01`. */
+export const LAB_SCRIPT = `npm run lab:${LAB_NAME.slice(0, 2)}`;
+
+export interface Config {
+  port: number;
+  host: string;
+  logDir: string;
+  /** Where accounts are kept across restarts. */
+  dataDir: string;
+  /** The n-gate: nobody sees a message until this many users are connected; 0 for no gate. */
+  gate: number;
+}
+
+/** A setting or flag the lab cannot start with; its message says what to change. */
+export class ConfigError extends Error {}
+
+const USAGE = `usage: ${LAB_SCRIPT} -- [--host] [--port N] [-n N | --gate N]`;
+
+/**
+ * The lab's settings, from flags first, then the environment (`.env` included; an empty value
+ * counts as unset), then defaults:
+ * `PORT` 3000, `HOST` 127.0.0.1 (`--host` listens on every interface), `LOG_DIR` `logs/<lab>/`,
+ * `DATA_DIR` `data/<lab>/`, `GATE` 0 (`-n N` or `--gate N`: no gate).
+ */
+export function readConfig(env: NodeJS.ProcessEnv, argv: string[], cwd = process.cwd()): Config {
+  const flags = parseFlags(argv);
+  return {
+    port: readPort(flags.port ?? (env.PORT || '3000')),
+    host: flags.host ? '0.0.0.0' : env.HOST || '127.0.0.1',
+    logDir: env.LOG_DIR ? resolve(cwd, env.LOG_DIR) : resolve(REPO_ROOT, 'logs', LAB_NAME),
+    dataDir: env.DATA_DIR ? resolve(cwd, env.DATA_DIR) : resolve(REPO_ROOT, 'data', LAB_NAME),
+    gate: readGate(flags.gate ?? (env.GATE || '0')),
+  };
+}
+
+function parseFlags(argv: string[]) {
+  try {
+    const options = { host: { type: 'boolean' }, port: { type: 'string' }, gate: { type: 'string', short: 'n' } } as const;
+    return parseArgs({ args: argv, options }).values;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+function readPort(raw: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${raw}".`);
+  }
+  return port;
+}
+
+function readGate(raw: string): number {
+  const gate = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || gate > 10_000) {
+    throw new ConfigError(`The gate (-n, --gate or GATE) must be a whole number of users from 0 (no gate) to 10000, not "${raw}".`);
+  }
+  return gate;
+}
+
+/**
+ * The addresses to open the lab at. Listening on every interface (`0.0.0.0`) gives this
+ * computer's own URL first, then one per LAN address for the other machines.
+ */
+export function joinUrls(
+  host: string,
+  port: number,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
+): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [`http://${host.includes(':') ? `[${host}]` : host}:${port}/`];
+  const lan = Object.values(interfaces)
+    .flat()
+    .filter((info) => info !== undefined && info.family === 'IPv4' && !info.internal)
+    .map((info) => `http://${info!.address}:${port}/`);
+  return [`http://localhost:${port}/`, ...lan];
+}

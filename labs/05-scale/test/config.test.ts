@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, LAB_NAME, REPO_ROOT, joinUrls, readConfig } from '../server/config.ts';
+
+describe('05 scale: config', () => {
+  it('defaults to 127.0.0.1:3000, logs/<lab>/ and data/<lab>/ at the repo root, and no gate', () => {
+    assert.deepEqual(readConfig({}, []), {
+      port: 3000,
+      host: '127.0.0.1',
+      logDir: join(REPO_ROOT, 'logs', LAB_NAME),
+      dataDir: join(REPO_ROOT, 'data', LAB_NAME),
+      gate: 0,
+    });
+    assert.equal(LAB_NAME, '05-scale');
+  });
+
+  it('reads PORT, HOST, LOG_DIR and DATA_DIR (relative to where npm runs) and GATE', () => {
+    const config = readConfig({ PORT: '4000', HOST: '::1', LOG_DIR: 'my-logs', DATA_DIR: 'my-data', GATE: '3' }, [], '/somewhere');
+    assert.deepEqual(config, { port: 4000, host: '::1', logDir: '/somewhere/my-logs', dataDir: '/somewhere/my-data', gate: 3 });
+  });
+
+  it('takes the gate from -n or --gate', () => {
+    assert.equal(readConfig({ GATE: '9' }, ['-n', '3']).gate, 3);
+    assert.equal(readConfig({}, ['--gate', '4']).gate, 4);
+    assert.equal(readConfig({}, ['--gate=5']).gate, 5);
+  });
+
+  it('takes an empty value as unset, as in a .env line `PORT=`', () => {
+    assert.deepEqual(readConfig({ PORT: '', HOST: '', LOG_DIR: '', DATA_DIR: '', GATE: '' }, []), readConfig({}, []));
+  });
+
+  it('lets flags win: --host listens everywhere, --port picks the port', () => {
+    const config = readConfig({ PORT: '4000', HOST: '127.0.0.1' }, ['--host', '--port', '0']);
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.port, 0);
+  });
+
+  it('refuses a bad port or an unknown flag with a message that says what to do', () => {
+    for (const PORT of ['abc', '-1', '70000', '3.5']) {
+      assert.throws(() => readConfig({ PORT }, []), (error: Error) => error instanceof ConfigError && error.message.includes('PORT must be'));
+    }
+    for (const flags of [['-n', 'three'], ['--gate=-1'], ['-n', '2.5'], ['--gate', '10001']]) {
+      assert.throws(() => readConfig({}, flags), /The gate \(-n, --gate or GATE\) must be a whole number of users/, flags.join(' '));
+    }
+    assert.throws(() => readConfig({}, ['--hots']), (error: Error) => error instanceof ConfigError && /usage: npm run lab:05/.test(error.message));
+  });
+
+  it('lists this computer first, then every LAN address, when listening everywhere', () => {
+    const interfaces = {
+      lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
+      eth0: [
+        { address: '192.168.1.20', family: 'IPv4', internal: false },
+        { address: 'fe80::1', family: 'IPv6', internal: false },
+      ],
+      wlan0: [{ address: '10.0.0.7', family: 'IPv4', internal: false }],
+    } as unknown as Parameters<typeof joinUrls>[2];
+    assert.deepEqual(joinUrls('0.0.0.0', 3000, interfaces), ['http://localhost:3000/', 'http://192.168.1.20:3000/', 'http://10.0.0.7:3000/']);
+    assert.deepEqual(joinUrls('127.0.0.1', 3000, interfaces), ['http://127.0.0.1:3000/']);
+    assert.deepEqual(joinUrls('::1', 3000, interfaces), ['http://[::1]:3000/']);
+  });
+});
