@@ -68,18 +68,20 @@ describe('course: README snippets', () => {
     const snippets = snippetsOf(doc, readFileSync(join(ROOT, doc), 'utf8'));
     if (snippets.length === 0) continue;
     it(`${doc}: every snippet that names a file matches it`, () => {
-      for (const { line, file, parts } of snippets) {
+      const problems = snippets.flatMap(({ line, file, parts }) => {
         const path = resolve(ROOT, dirname(doc), file);
         const where = `${doc}:${line} quotes ${relative(ROOT, path)}`;
-        assert.ok(existsSync(path), `${where}, which does not exist`);
+        if (!existsSync(path)) return [`${where}, which does not exist`];
         const code = normalise(readFileSync(path, 'utf8'));
         let from = 0;
         for (const part of parts) {
           const at = findRun(code, part, from);
-          assert.notEqual(at, -1, `${where}, but this part is not in it (in this order):\n${part.join('\n')}`);
+          if (at === -1) return [`${where}, but this part is not in it (in this order):\n${part.join('\n')}`];
           from = at + part.length;
         }
-      }
+        return [];
+      });
+      assert.deepEqual(problems, []);
     });
   }
 });
