@@ -3,7 +3,7 @@
  * WebSocket relay (bench/bare-server.ts) under the same load, then lab 02 (polling) against
  * lab 03 (push), and prints every figure with the ratio lab04/bare.
  *
- *   npm run bench                  the full run, about 6 minutes; also redraws docs/polling-vs-push.svg
+ *   npm run bench                  the full run, about 6 minutes; also redraws labs/03-realtime/docs/polling-vs-push.svg
  *   npm run bench -- --quick       smaller, under a minute
  *   npm run bench -- --json FILE   also writes every figure to FILE
  *   npm run bench -- --only a,c    only some parts: a, b, c (the three scenarios) and labs
@@ -29,7 +29,7 @@ import { pollingVsPushSvg } from './svg.ts';
 /** The whole run stops by itself past this, whatever is going on. */
 const RUN_LIMIT_MS = 10 * 60_000;
 const PARTS = ['a', 'b', 'c', 'labs'] as const;
-const CHART = join(REPO_ROOT, 'docs', 'polling-vs-push.svg');
+const CHART = join(REPO_ROOT, 'labs', '03-realtime', 'docs', 'polling-vs-push.svg');
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', default: false } },

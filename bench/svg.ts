@@ -1,5 +1,5 @@
 /**
- * Draws `docs/polling-vs-push.svg` from measured figures: on the left, how long a message takes
+ * Draws `labs/03-realtime/docs/polling-vs-push.svg` from measured figures: on the left, how long a message takes
  * to reach the other window by polling (lab 02) and by push (lab 03); on the right, what one
  * lab 02 refresh costs as the log grows. Plain SVG, no library: bars, lines and text.
  */

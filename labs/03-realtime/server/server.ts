@@ -23,21 +23,13 @@ export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** Frames one connection may send: 20 a second on average, 60 at once. A person types far slower. */
 export const RATE = { perSecond: 20, burst: 60 };
 
-/**
- * Windows open at once. A support chat has two people; a class projecting it, a few dozen windows.
- * Every message goes to every window, so a thousand windows would make each one cost a thousand
- * writes: past this, an upgrade is refused with 503.
- */
-export const MAX_WINDOWS = 200;
-
-/** What tests may replace: the clock, session ids, how often clients are pinged, the unread bound, the rate limit, the window cap. */
+/** What tests may replace: the clock, session ids, how often clients are pinged, the unread bound, the rate limit. */
 export interface ServerOptions {
   now?: () => Date;
   newId?: () => string;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
   rate?: { perSecond: number; burst: number };
-  maxWindows?: number;
 }
 
 /** A lab server that is listening. */
@@ -55,14 +47,14 @@ export interface RunningServer {
 /** Creates the log folder, builds the app and the WebSocket hub, and listens. Tests call it with port 0. */
 export async function startServer(
   config: Config,
-  { now = () => new Date(), newId = nanoid, heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, rate = RATE, maxWindows = MAX_WINDOWS }: ServerOptions = {},
+  { now = () => new Date(), newId = nanoid, heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, rate = RATE }: ServerOptions = {},
 ): Promise<RunningServer> {
   await mkdir(config.logDir, { recursive: true });
   const hub = new Hub({ logDir: config.logDir, now, newId, graceMs: config.graceSeconds * 1000, maxBufferedBytes, rate });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   const stopHeartbeat = startHeartbeat(wss, heartbeatMs);
   const server = createAdaptorServer({ fetch: createApp().fetch }) as Server;
-  server.on('upgrade', upgradeHandler(wss, hub, maxWindows));
+  server.on('upgrade', upgradeHandler(wss, hub));
   await listen(server, config);
   const { port } = server.address() as AddressInfo;
   return {

@@ -6,18 +6,16 @@ import type { WebSocket, WebSocketServer } from 'ws';
  * Returns a function that stops the pings.
  */
 export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => void {
-  const waiting = new WeakSet<WebSocket>();
-  function answered(this: WebSocket): void {
-    waiting.delete(this);
-  }
-  wss.on('connection', (socket) => socket.on('pong', answered));
+  const alive = new Set<WebSocket>();
+  wss.on('connection', (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+    socket.on('close', () => alive.delete(socket));
+  });
   const timer = setInterval(() => {
     for (const socket of wss.clients) {
-      if (waiting.has(socket)) socket.terminate();
-      else {
-        waiting.add(socket);
-        socket.ping();
-      }
+      if (!alive.delete(socket)) socket.terminate();
+      else socket.ping();
     }
   }, intervalMs);
   timer.unref();

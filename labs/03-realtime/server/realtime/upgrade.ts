@@ -2,11 +2,10 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { ROLES, type Role } from '../core/message.ts';
-import { Admission } from './admission.ts';
 import { checkHost } from './host-check.ts';
 import type { Hub, Resume } from './hub.ts';
 
-export type UpgradeCheck = { ok: true; role: Role; resume: Resume } | { ok: false; status: 400 | 403 | 404 | 503; reason: string };
+export type UpgradeCheck = { ok: true; role: Role; resume: Resume } | { ok: false; status: 400 | 403 | 404; reason: string };
 
 const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SEQ = /^\d{1,9}$/;
@@ -35,43 +34,22 @@ export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeade
   return { ok: true, role, resume: { session: session ?? undefined, after: after === null ? undefined : Number(after) } };
 }
 
-/**
- * The HTTP server's `upgrade` listener: requests are checked and join the hub, or get an HTTP
- * error, a few per turn of the event loop (see {@link Admission}); past `maxWindows` open
- * windows, a 503.
- */
-export function upgradeHandler(wss: WebSocketServer, hub: Hub, maxWindows: number) {
-  const admission = new Admission();
+/** The HTTP server's `upgrade` listener: checked requests join the hub, others get an HTTP error. */
+export function upgradeHandler(wss: WebSocketServer, hub: Hub) {
   return function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', destroySocket);
-    admission.add(() => {
-      const check = checkUpgrade(request.url, request.headers);
-      if (!check.ok) return refuse(socket, check.status, check.reason);
-      if (wss.clients.size >= maxWindows) {
-        return refuse(socket, 503, `The chat is full: ${maxWindows} windows are open. Close one and try again.`);
-      }
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        socket.off('error', destroySocket); // ws listens for the socket's errors from now on
-        wss.emit('connection', ws, request);
-        hub.join(ws, socket, check.role, check.resume);
-      });
+    socket.on('error', () => socket.destroy());
+    const check = checkUpgrade(request.url, request.headers);
+    if (!check.ok) return refuse(socket, check.status, check.reason);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      wss.emit('connection', ws, request);
+      hub.join(ws, check.role, check.resume);
     });
   };
 }
 
-/**
- * The TCP socket's `error` listener until the handshake is done: closes a socket that fails (a
- * client that vanished mid-handshake). One function for every socket, as Node calls a listener
- * with `this` set to the emitter: an arrow written in `onUpgrade` would be a closure, and a closure
- * keeps alive every variable its call shares with other closures (`request`, `head`: about 2 KiB).
- */
-function destroySocket(this: Duplex): void {
-  this.destroy();
-}
+const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
 
-const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
-
-function refuse(socket: Duplex, status: keyof typeof STATUS_TEXT, reason: string): void {
+function refuse(socket: Duplex, status: 400 | 403 | 404, reason: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
