@@ -6,20 +6,13 @@ import { logFileName } from './core/log-format.ts';
 const MAX_ATTEMPTS = 100;
 
 /**
- * The log file of one run of the server, written through one open file handle, in order, whole
- * lines only; nobody waits for the writes, so writing never delays delivery.
- *
- * Lines are written in batches (a group commit): a line appended while a write is under way
- * waits for it, with every other line appended meanwhile, and they all go out in the next write.
- * A busy chat thus costs one write for many lines instead of one write per line; a quiet one
- * still writes each line at once.
+ * The log file of one run of the server, every room's entries in it. Appends wait in a queue and
+ * go out one whole line at a time, in order, through one open file handle; nobody waits for them,
+ * so writing never delays delivery.
  */
 export class LogFile {
   #handle: Promise<FileHandle>;
-  /** The last write asked for: the next batch is written once it is done. */
   #queue: Promise<unknown>;
-  /** The lines waiting for the next write, and that write, once a line waits. */
-  #batch: { lines: string[]; written: Promise<void> } | undefined;
 
   /** Resolves to the file's path once it is created. */
   readonly path: Promise<string>;
@@ -38,17 +31,11 @@ export class LogFile {
 
   /** Appends one line (given without its newline); resolves once it is written. */
   append(line: string): Promise<void> {
-    if (!this.#batch) {
-      const lines: string[] = [];
-      const written = this.#queue.then(async () => {
-        this.#batch = undefined; // the lines appended from now on wait for the next write
-        await (await this.#handle).appendFile(`${lines.join('\n')}\n`, 'utf8');
-      });
-      this.#batch = { lines, written };
-      this.#queue = written.catch(() => undefined);
-    }
-    this.#batch.lines.push(line);
-    return this.#batch.written;
+    const write = this.#queue.then(async () => {
+      await (await this.#handle).appendFile(`${line}\n`, 'utf8');
+    });
+    this.#queue = write.catch(() => undefined);
+    return write;
   }
 
   /** Waits for queued lines to be written, then closes the file. */

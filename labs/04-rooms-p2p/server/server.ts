@@ -9,11 +9,10 @@ import { createApp } from './app.ts';
 import { ConfigError, LAB_SCRIPT, joinUrls, type Config } from './config.ts';
 import { Chat } from './core/chat.ts';
 import { eventLine } from './core/log-format.ts';
-import { RegistrationLimit } from './core/registration-limit.ts';
 import { Throttle } from './core/throttle.ts';
 import { LogFile } from './log-file.ts';
 import { startHeartbeat } from './realtime/heartbeat.ts';
-import { Hub, type Client } from './realtime/hub.ts';
+import { Hub } from './realtime/hub.ts';
 import { upgradeHandler } from './realtime/upgrade.ts';
 
 /** A frame larger than this closes the connection with 1009 (a 2000-character message is ~12 KiB at most). */
@@ -29,7 +28,7 @@ export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /** Frames one connection may send: 20 a second on average, 60 at once. A person types far slower. */
 export const RATE = { perSecond: 20, burst: 60 };
 
-/** What tests and the benchmark may replace. */
+/** What tests may replace: the clock, how often clients are pinged, the unread bound, the rate limit. */
 export interface ServerOptions {
   now?: () => Date;
   heartbeatMs?: number;
@@ -52,7 +51,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the accounts and this run's log, builds the app and the WebSocket hub, and listens. */
+/** Opens the accounts and this run's log, builds the app and the WebSocket hub, and listens. Tests call it with port 0. */
 export async function startServer(
   config: Config,
   { now = () => new Date(), heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, rate = RATE }: ServerOptions = {},
@@ -60,16 +59,14 @@ export async function startServer(
   await mkdir(config.logDir, { recursive: true });
   const accounts = await AccountStore.open(config.dataDir);
   const log = new LogFile(config.logDir, now());
-  const chat = new Chat<Client>({ gate: config.gate, directory: () => accounts.list() });
+  const chat = new Chat({ gate: config.gate, directory: () => accounts.list() });
   const hub = new Hub({ chat, log, now, maxBufferedBytes, rate });
   const writeLine = (text: string) => log.append(eventLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
   void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');
   const sessions = new Sessions({ onLogout: (login) => hub.disconnect(login, 'logged out') });
-  // No compression: the hub writes ready-made frames (realtime/frame.ts), which compression would have to rebuild.
-  // No clientTracking: the hub keeps every connection already; ws's own set would cost each one a second entry and listener.
-  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
-  const stopHeartbeat = startHeartbeat(wss, () => hub.sockets(), heartbeatMs);
-  const app = createApp({ accounts, sessions, throttle: new Throttle(), registrations: new RegistrationLimit(), now: () => now().getTime() });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  const stopHeartbeat = startHeartbeat(wss, heartbeatMs);
+  const app = createApp({ accounts, sessions, throttle: new Throttle(), now: () => now().getTime() });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   server.on('upgrade', upgradeHandler(wss, hub, (cookie) => sessions.loginFor(readCookie(cookie, SESSION_COOKIE))));
   await listen(server, config);

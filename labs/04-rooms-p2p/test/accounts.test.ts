@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GENDERS, checkRegistration, loginKey, type FieldErrors } from '../server/core/accounts.ts';
-import { REGISTRATION_LIMITS, RegistrationLimit } from '../server/core/registration-limit.ts';
+import { checkRegistration, loginKey } from '../server/core/accounts.ts';
+import { GENDERS, type FieldErrors } from '../shared/accounts.ts';
 import { Throttle } from '../server/core/throttle.ts';
 
 const valid = { firstName: 'Ada', lastName: 'Lovelace', login: 'ada.l', password: 'correct horse', age: 36, gender: 'female' };
@@ -158,51 +158,5 @@ describe('04 rooms-p2p: login throttle', () => {
     assert.equal(throttle.check('user999', 'z', 1000).ok, true);
     throttle.fail('late', 'z', 10 * MINUTE);
     assert.equal(throttle.size, 2, 'only the fresh failures are left');
-  });
-});
-
-describe('04 rooms-p2p: registration limit', () => {
-  it('lets a class of 40 behind one address register at once, with the default numbers: 60, then 1 a minute', () => {
-    assert.deepEqual(REGISTRATION_LIMITS, { burst: 60, everyMs: MINUTE, maxAddresses: 10_000 });
-    const limit = new RegistrationLimit();
-    for (let i = 0; i < 40; i++) assert.deepEqual(limit.take('school', 0), { ok: true }, `student ${i + 1}`);
-    for (let i = 0; i < 20; i++) assert.deepEqual(limit.take('school', 0), { ok: true }, `a second account ${i + 1}`);
-    assert.deepEqual(limit.take('school', 0), { ok: false, retryAfterSeconds: 60 });
-    assert.deepEqual(limit.take('home', 0), { ok: true }, 'other addresses are not affected');
-    assert.deepEqual(limit.take('school', MINUTE), { ok: true });
-    assert.equal(limit.take('school', MINUTE).ok, false);
-  });
-
-  it('refills one registration per interval, never above the burst, and says how long to wait', () => {
-    const limit = new RegistrationLimit({ burst: 2, everyMs: MINUTE, maxAddresses: 100 });
-    assert.deepEqual([limit.take('a', 0).ok, limit.take('a', 0).ok], [true, true]);
-    assert.deepEqual(limit.take('a', 0), { ok: false, retryAfterSeconds: 60 });
-    assert.deepEqual(limit.take('a', MINUTE / 2), { ok: false, retryAfterSeconds: 30 }, 'a refused attempt costs nothing');
-    assert.deepEqual(limit.take('a', MINUTE), { ok: true });
-    const later = 24 * 60 * MINUTE;
-    assert.deepEqual([limit.take('a', later).ok, limit.take('a', later).ok, limit.take('a', later).ok], [true, true, false], 'a day idle: still 2');
-  });
-
-  it('takes back a registration given back, never above the burst', () => {
-    const limit = new RegistrationLimit({ burst: 2, everyMs: MINUTE, maxAddresses: 100 });
-    limit.take('a', 0);
-    limit.take('a', 0);
-    limit.giveBack('a', 0);
-    assert.equal(limit.take('a', 0).ok, true);
-    assert.equal(limit.take('a', 0).ok, false);
-    limit.giveBack('b', 0);
-    limit.giveBack('b', 0);
-    assert.deepEqual([limit.take('b', 0).ok, limit.take('b', 0).ok, limit.take('b', 0).ok], [true, true, false]);
-  });
-
-  it('remembers at most maxAddresses, and forgets addresses whose bucket is full again', () => {
-    const limit = new RegistrationLimit({ burst: 5, everyMs: MINUTE, maxAddresses: 50 });
-    for (let i = 0; i < 1000; i++) limit.take(`10.0.${i >> 8}.${i & 255}`, i);
-    assert.equal(limit.size, 50);
-    const verdicts = Array.from({ length: 100 }, () => limit.take('busy', 2000).ok);
-    assert.equal(verdicts.filter(Boolean).length, 5);
-    assert.equal(limit.size, 50, 'refused attempts add nothing');
-    limit.take('late', 3 * MINUTE);
-    assert.equal(limit.size, 2, 'full buckets are as good as none: only "busy" and "late" are left');
   });
 });

@@ -5,13 +5,12 @@ import { Sessions } from '../server/accounts/sessions.ts';
 import { AccountStore } from '../server/accounts/store.ts';
 import { createApp } from '../server/app.ts';
 import { buildClientIfStale } from '../server/client-build.ts';
-import { RegistrationLimit } from '../server/core/registration-limit.ts';
 import { Throttle } from '../server/core/throttle.ts';
 
 async function setup(t: TestContext) {
   const accounts = await AccountStore.open(await tempDir(t, 'lab04-app'));
   t.after(() => accounts.close());
-  return createApp({ accounts, sessions: new Sessions(), throttle: new Throttle(), registrations: new RegistrationLimit() });
+  return createApp({ accounts, sessions: new Sessions(), throttle: new Throttle() });
 }
 
 describe('04 rooms-p2p: HTTP', () => {

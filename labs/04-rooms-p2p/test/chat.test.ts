@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Chat, QUIET_ABOVE, REPLACED, type ConnId, type Effects } from '../server/core/chat.ts';
-import type { ServerFrame } from '../shared/protocol.ts';
+import { Chat, type ConnId, type Effects } from '../server/core/chat.ts';
+import { REPLACED, type ServerFrame } from '../shared/protocol.ts';
 
 const people = ['alice', 'bob', 'carol', 'dave'].map((login) => ({ login, firstName: login.toUpperCase(), lastName: 'Test' }));
 const T = 1_800_000_000_000;
@@ -29,35 +29,6 @@ describe('04 rooms-p2p: chat core', () => {
     assert.deepEqual(joined?.type === 'joined' && joined.entries.map((e) => e.text), ['alice joined']);
     assert.equal(fx.roomsChanged, true);
     assert.deepEqual(fx.log.map((e) => `${e.room}#${e.seq} ${e.text}`), ['lobby#1 alice joined']);
-  });
-
-  it(`announces comings and goings in rooms of up to ${QUIET_ABOVE} people, not in bigger ones`, () => {
-    const chat = new Chat({ directory: () => [] });
-    const notices = (fx: Effects) => fx.log.map((entry) => entry.text);
-    for (let conn = 1; conn <= QUIET_ABOVE; conn++) chat.connect(conn, `p${conn}`, T);
-    assert.deepEqual(notices(chat.connect(QUIET_ABOVE + 1, 'last-announced', T)), ['last-announced joined'], `${QUIET_ABOVE} were there`);
-    const quiet = chat.connect(QUIET_ABOVE + 2, 'crowd', T);
-    assert.deepEqual(notices(quiet), [], `${QUIET_ABOVE + 1} were there`);
-    assert.ok(ofType(to(quiet, QUIET_ABOVE + 2), 'joined').length === 1, 'the newcomer still gets the room');
-    assert.equal(chat.say(1, 'hello crowd', T).send[0]!.to.length, QUIET_ABOVE + 2, 'messages still reach everyone');
-    assert.deepEqual(notices(chat.disconnect(QUIET_ABOVE + 2, T)), [], `${QUIET_ABOVE + 1} stay`);
-    assert.deepEqual(notices(chat.disconnect(QUIET_ABOVE + 1, T)), ['last-announced left'], `${QUIET_ABOVE} stay`);
-  });
-
-  it('gives newcomers one shared joined frame until the room gets a new entry', () => {
-    const chat = new Chat({ directory: () => [] });
-    for (let conn = 1; conn <= QUIET_ABOVE + 1; conn++) chat.connect(conn, `p${conn}`, T);
-    const joinedOf = (fx: Effects, conn: ConnId) => ofType(to(fx, conn), 'joined')[0]!;
-    const first = joinedOf(chat.connect(200, 'quiet1', T), 200);
-    const second = joinedOf(chat.connect(201, 'quiet2', T), 201);
-    assert.equal(second, first, 'the same object, so it is encoded once');
-    chat.say(1, 'news', T);
-    const third = joinedOf(chat.connect(202, 'quiet3', T), 202);
-    assert.notEqual(third, first);
-    assert.deepEqual(third.entries.slice(-1).map((e) => e.text), ['news']);
-    assert.deepEqual(first.entries.slice(-1).map((e) => e.text), [`p${QUIET_ABOVE + 1} joined`], 'a frame already sent never changes');
-    const resumed = joinedOf(chat.connect(203, 'quiet4', T, { room: 'lobby', after: third.last - 1 }), 203);
-    assert.deepEqual(resumed.entries.map((e) => e.text), ['news'], 'a resume gets a frame of its own');
   });
 
   it('sends a message to everyone in the sender\'s room, sender included, with the sender\'s name', () => {

@@ -1,5 +1,7 @@
 import {
+  BYE,
   LOBBY,
+  REPLACED,
   type Command,
   type Entry,
   type ErrorCode,
@@ -9,23 +11,19 @@ import {
   type SignalData,
   type UserInfo,
 } from '../../shared/protocol.ts';
-import { ROOM_NAME, parseLine } from '../../shared/commands.ts';
+import { ROOM_NAME, ROOM_NAME_RULE, parseLine } from '../../shared/commands.ts';
 
-/**
- * The I/O layer's handle for one connection, `Conn` below: the chat only keeps it, compares it and
- * hands it back in {@link Effects}, so it can be anything. The hub uses its own record of the
- * connection (no lookup to send a frame); the tests use numbers.
- */
+/** The I/O layer's number for one connection. */
 export type ConnId = number;
 
 /** What the I/O layer must do after a step of the chat, in this order. */
-export interface Effects<Conn = ConnId> {
+export interface Effects {
   /** Frames to send: each frame to every connection listed. */
-  send: { to: Conn[]; frame: ServerFrame }[];
+  send: { to: ConnId[]; frame: ServerFrame }[];
   /** New entries for the log, in the order they were numbered. */
   log: Entry[];
   /** Connections to close. */
-  close: { conn: Conn; code: number; reason: string }[];
+  close: { conn: ConnId; code: number; reason: string }[];
   /** The room list changed: tell everybody (the I/O layer may batch these). */
   roomsChanged: boolean;
 }
@@ -46,42 +44,21 @@ export interface Resume {
 /** How many entries of each room the server keeps to replay. */
 export const HISTORY_LIMIT = 500;
 
-/** Rooms with more people than this do not announce who comes and goes (see `#announce`). */
-export const QUIET_ABOVE = 100;
-
-/** Close status for a tab that another tab of the same person replaced. */
-export const REPLACED = 4000;
-
-type Joined = Extract<ServerFrame, { type: 'joined' }>;
-
-interface Room<Conn> {
+interface Room {
   name: string;
   creator: string | null;
   seq: number;
   history: Entry[];
-  members: Set<Member<Conn>>;
-  /** What a newcomer gets, made once per new entry: a crowd arriving shares one frame, which the I/O layer encodes once. */
-  replay: Joined | undefined;
+  members: Set<Member>;
 }
 
-function newRoom<Conn>(name: string, creator: string | null): Room<Conn> {
-  return { name, creator, seq: 0, history: [], members: new Set(), replay: undefined };
-}
-
-interface Member<Conn> {
-  conn: Conn;
+interface Member {
+  conn: ConnId;
   login: string;
-  room: Room<Conn>;
+  room: Room;
 }
 
 const key = (name: string) => name.toLowerCase();
-
-/** The entries of `room` after `from`, and how many before them it no longer keeps. */
-function replay({ name, history, seq }: Room<unknown>, from: number): Joined {
-  const entries = history.filter((entry) => entry.seq > from);
-  const missed = Math.max(0, (history[0]?.seq ?? seq + 1) - 1 - from);
-  return { type: 'joined', room: name, entries, missed, last: seq };
-}
 
 /**
  * The chat's rooms, members and n-gate, without sockets, files or clocks: every method takes the
@@ -89,10 +66,10 @@ function replay({ name, history, seq }: Room<unknown>, from: number): Joined {
  * Logins and room names are case-insensitive. A person has at most one connection: a new tab
  * replaces the old one, which keeps their room.
  */
-export class Chat<Conn = ConnId> {
-  readonly #rooms = new Map<string, Room<Conn>>();
-  readonly #members = new Map<string, Member<Conn>>();
-  readonly #byConn = new Map<Conn, Member<Conn>>();
+export class Chat {
+  readonly #rooms = new Map<string, Room>();
+  readonly #members = new Map<string, Member>();
+  readonly #byConn = new Map<ConnId, Member>();
   readonly #gate: GateState | null;
   readonly #directory: () => Person[];
   readonly #historyLimit: number;
@@ -101,7 +78,7 @@ export class Chat<Conn = ConnId> {
     this.#gate = gate > 0 ? { needed: gate, connected: 0, open: false } : null;
     this.#directory = directory;
     this.#historyLimit = historyLimit;
-    this.#rooms.set(LOBBY, newRoom<Conn>(LOBBY, null));
+    this.#rooms.set(LOBBY, { name: LOBBY, creator: null, seq: 0, history: [], members: new Set() });
   }
 
   /** The rooms, the lobby first, with their member counts. */
@@ -112,8 +89,8 @@ export class Chat<Conn = ConnId> {
   }
 
   /** A logged-in person connected. They land in the lobby, or back in the room they resume. */
-  connect(conn: Conn, login: string, time: number, resume: Resume = {}): Effects<Conn> {
-    const fx = effects<Conn>();
+  connect(conn: ConnId, login: string, time: number, resume: Resume = {}): Effects {
+    const fx = effects();
     const existing = this.#members.get(key(login));
     if (existing) {
       this.#replaceTab(fx, existing, conn, resume);
@@ -121,8 +98,8 @@ export class Chat<Conn = ConnId> {
     }
     const resumed = resume.room !== undefined ? this.#rooms.get(key(resume.room)) : undefined;
     const room = resumed ?? this.#lobby();
-    this.#announce(fx, room, time, `${login} joined`);
-    const member: Member<Conn> = { conn, login, room };
+    this.#notice(fx, room, time, `${login} joined`);
+    const member: Member = { conn, login, room };
     room.members.add(member);
     this.#members.set(key(login), member);
     this.#byConn.set(conn, member);
@@ -137,7 +114,7 @@ export class Chat<Conn = ConnId> {
   }
 
   /** A second tab of someone already here takes over: the first is closed, and nobody sees them leave or join. */
-  #replaceTab(fx: Effects<Conn>, member: Member<Conn>, conn: Conn, resume: Resume): void {
+  #replaceTab(fx: Effects, member: Member, conn: ConnId, resume: Resume): void {
     fx.close.push({ conn: member.conn, code: REPLACED, reason: 'replaced: you opened the chat in another tab' });
     this.#byConn.delete(member.conn);
     member.conn = conn;
@@ -147,14 +124,14 @@ export class Chat<Conn = ConnId> {
   }
 
   /** A connection closed. Its person leaves; the rooms they created are deleted. */
-  disconnect(conn: Conn, time: number): Effects<Conn> {
-    const fx = effects<Conn>();
+  disconnect(conn: ConnId, time: number): Effects {
+    const fx = effects();
     const member = this.#byConn.get(conn);
     if (!member) return fx;
     this.#byConn.delete(conn);
     this.#members.delete(key(member.login));
     member.room.members.delete(member);
-    this.#announce(fx, member.room, time, `${member.login} left`);
+    this.#notice(fx, member.room, time, `${member.login} left`);
     for (const room of [...this.#rooms.values()]) {
       if (room.creator === member.login) this.#deleteRoom(fx, room, time, `${member.login}, who created it, left`);
     }
@@ -167,13 +144,13 @@ export class Chat<Conn = ConnId> {
   }
 
   /** A line typed in the message box: a message to the sender's room, or a `#` command. */
-  say(conn: Conn, text: string, time: number): Effects<Conn> {
+  say(conn: ConnId, text: string, time: number): Effects {
     const member = this.#byConn.get(conn);
-    if (!member) return effects<Conn>();
+    if (!member) return effects();
     const line = parseLine(text);
     switch (line.kind) {
       case 'message': {
-        const fx = effects<Conn>();
+        const fx = effects();
         this.#entry(fx, member.room, time, 'message', member.login, text);
         return fx;
       }
@@ -187,15 +164,15 @@ export class Chat<Conn = ConnId> {
   }
 
   /** A `#` command, typed or sent by a button. */
-  command(conn: Conn, command: Command, time: number): Effects<Conn> {
+  command(conn: ConnId, command: Command, time: number): Effects {
     const member = this.#byConn.get(conn);
-    if (!member) return effects<Conn>();
-    const fx = effects<Conn>();
+    if (!member) return effects();
+    const fx = effects();
     switch (command.name) {
       case 'create': {
-        if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', 'Room names are 1 to 32 letters, digits, _ or -.');
+        if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', `Room names are ${ROOM_NAME_RULE}.`);
         if (this.#rooms.has(key(command.room))) return this.#refuse(conn, 'room-exists', `There is already a room called ${command.room}.`);
-        const room = newRoom<Conn>(command.room, member.login);
+        const room: Room = { name: command.room, creator: member.login, seq: 0, history: [], members: new Set() };
         this.#rooms.set(key(room.name), room);
         this.#move(fx, member, room, time);
         return fx;
@@ -231,18 +208,18 @@ export class Chat<Conn = ConnId> {
         this.#send(fx, [conn], { type: 'users', users: this.#users() });
         return fx;
       case 'exit':
-        fx.close.push({ conn, code: 1000, reason: 'bye' });
+        fx.close.push({ conn, code: BYE, reason: 'bye' });
         return fx;
     }
   }
 
   /** WebRTC signaling for another online person, stamped with the sender's real login. */
-  signal(conn: Conn, to: string, data: SignalData): Effects<Conn> {
+  signal(conn: ConnId, to: string, data: SignalData): Effects {
     const member = this.#byConn.get(conn);
-    if (!member) return effects<Conn>();
+    if (!member) return effects();
     const target = this.#members.get(key(to));
     if (!target || target === member) return this.#refuse(conn, 'user-offline', target ? 'That is you.' : `${to} is not online.`);
-    const fx = effects<Conn>();
+    const fx = effects();
     this.#send(fx, [target.conn], { type: 'signal', from: member.login, data });
     return fx;
   }
@@ -254,7 +231,7 @@ export class Chat<Conn = ConnId> {
     });
   }
 
-  #lobby(): Room<Conn> {
+  #lobby(): Room {
     return this.#rooms.get(LOBBY)!;
   }
 
@@ -270,23 +247,23 @@ export class Chat<Conn = ConnId> {
   }
 
   /** Tells everyone the gate's state; when it just opened, everybody gets their room with every entry held so far. */
-  #announceGate(fx: Effects<Conn>): void {
+  #announceGate(fx: Effects): void {
     const gate = this.#gate!;
     this.#send(fx, [...this.#byConn.keys()], { type: 'gate', gate: { ...gate } });
     if (gate.open) for (const member of this.#byConn.values()) this.#sendJoined(fx, member, {});
   }
 
-  #move(fx: Effects<Conn>, member: Member<Conn>, to: Room<Conn>, time: number, { announce = true } = {}): void {
+  #move(fx: Effects, member: Member, to: Room, time: number, { announce = true } = {}): void {
     member.room.members.delete(member);
-    if (announce) this.#announce(fx, member.room, time, `${member.login} left for ${to.name}`);
-    this.#announce(fx, to, time, `${member.login} joined`);
+    if (announce) this.#notice(fx, member.room, time, `${member.login} left for ${to.name}`);
+    this.#notice(fx, to, time, `${member.login} joined`);
     to.members.add(member);
     member.room = to;
     this.#sendJoined(fx, member, {});
     fx.roomsChanged = true;
   }
 
-  #deleteRoom(fx: Effects<Conn>, room: Room<Conn>, time: number, why: string): void {
+  #deleteRoom(fx: Effects, room: Room, time: number, why: string): void {
     this.#notice(fx, room, time, `Room ${room.name} was deleted (${why}); everyone here goes back to the lobby.`);
     this.#rooms.delete(key(room.name));
     const members = [...room.members];
@@ -296,54 +273,41 @@ export class Chat<Conn = ConnId> {
     fx.roomsChanged = true;
   }
 
-  /** The `joined` frame: the room's entries after `resume.after` (all it keeps for a newcomer); none while the gate holds them. */
-  #sendJoined(fx: Effects<Conn>, member: Member<Conn>, { room, after = 0 }: Resume): void {
-    const { name } = member.room;
-    const from = room !== undefined && key(room) === key(name) ? after : 0;
+  /** The `joined` frame: the room's entries after `resume.after` (all it keeps for a newcomer). */
+  #sendJoined(fx: Effects, member: Member, { room, after = 0 }: Resume): void {
+    const { name, history, seq } = member.room;
     const held = this.#gate !== null && !this.#gate.open;
-    const frame: Joined = held
-      ? { type: 'joined', room: name, entries: [], missed: 0, last: 0 }
-      : from === 0
-        ? (member.room.replay ??= replay(member.room, 0))
-        : replay(member.room, from);
-    this.#send(fx, [member.conn], frame);
+    const from = room !== undefined && key(room) === key(name) ? after : 0;
+    const entries = held ? [] : history.filter((entry) => entry.seq > from);
+    const missed = held ? 0 : Math.max(0, (history[0]?.seq ?? seq + 1) - 1 - from);
+    this.#send(fx, [member.conn], { type: 'joined', room: name, entries, missed, last: held ? 0 : seq });
   }
 
-  /**
-   * A notice that someone came or went, unless the room is crowded: in a room of more than
-   * QUIET_ABOVE people, each would cost a frame to everyone (a crowd arriving, n² frames), and
-   * nobody reads hundreds of "joined" lines. The room list still gives the count.
-   */
-  #announce(fx: Effects<Conn>, room: Room<Conn>, time: number, text: string): void {
-    if (room.members.size <= QUIET_ABOVE) this.#notice(fx, room, time, text);
-  }
-
-  #notice(fx: Effects<Conn>, room: Room<Conn>, time: number, text: string): void {
+  #notice(fx: Effects, room: Room, time: number, text: string): void {
     this.#entry(fx, room, time, 'notice', null, text);
   }
 
   /** Numbers a new entry of `room`, keeps it, logs it, and sends it to the room (unless the gate holds it). */
-  #entry(fx: Effects<Conn>, room: Room<Conn>, time: number, kind: Entry['kind'], from: string | null, text: string): void {
+  #entry(fx: Effects, room: Room, time: number, kind: Entry['kind'], from: string | null, text: string): void {
     const entry: Entry = { room: room.name, seq: ++room.seq, time, kind, from, text };
     room.history.push(entry);
     if (room.history.length > this.#historyLimit) room.history.shift();
-    room.replay = undefined;
     fx.log.push(entry);
     if (this.#gate && !this.#gate.open) return;
     this.#send(fx, [...room.members].map((member) => member.conn), { type: 'entry', entry });
   }
 
-  #send(fx: Effects<Conn>, to: Conn[], frame: ServerFrame): void {
+  #send(fx: Effects, to: ConnId[], frame: ServerFrame): void {
     if (to.length > 0) fx.send.push({ to, frame });
   }
 
-  #refuse(conn: Conn, code: ErrorCode, message: string): Effects<Conn> {
-    const fx = effects<Conn>();
+  #refuse(conn: ConnId, code: ErrorCode, message: string): Effects {
+    const fx = effects();
     this.#send(fx, [conn], { type: 'error', code, message });
     return fx;
   }
 }
 
-function effects<Conn>(): Effects<Conn> {
+function effects(): Effects {
   return { send: [], log: [], close: [], roomsChanged: false };
 }

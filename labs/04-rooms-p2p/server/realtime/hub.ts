@@ -1,26 +1,16 @@
 import { EventEmitter } from 'node:events';
-import type { Duplex } from 'node:stream';
-import type { RawData, WebSocket } from 'ws';
-import { parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
-import type { Chat, Effects, Resume } from '../core/chat.ts';
+import { WebSocket, type RawData } from 'ws';
+import { LOGGED_OUT, parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
+import type { Chat, ConnId, Effects, Resume } from '../core/chat.ts';
 import { logLine } from '../core/log-format.ts';
 import { RateLimit } from '../core/rate-limit.ts';
 import type { LogFile } from '../log-file.ts';
-import { encodeFrame } from './frame.ts';
-import { Flusher, Outbox } from './outbox.ts';
 
-/** Room lists changed within this window are sent once, not once per change. */
+/** Room list changes within this window are sent once, with the counts at that moment. */
 const ROOMS_BATCH_MS = 50;
 
-/** …and a crowd waits longer, so that room lists never cost more than this many frames a second in all. */
-const ROOMS_FRAMES_PER_SECOND = 10_000;
-
-/** Close status for a connection whose session ended. */
-export const LOGGED_OUT = 4001;
-
 export interface HubOptions {
-  /** The chat, whose connections are the hub's records of them. */
-  chat: Chat<Client>;
+  chat: Chat;
   /** This run's log. */
   log: LogFile;
   now: () => Date;
@@ -35,52 +25,43 @@ interface HubEvents {
   'log-error': [error: Error];
 }
 
+/** A connected socket and whose it is. */
+interface Client {
+  socket: WebSocket;
+  login: string;
+}
+
 /**
- * The connected sockets around the pure {@link Chat}: it turns frames into chat steps and carries
- * out their effects: frames encoded once per step however many they go to, and queued in each
- * recipient's {@link Outbox}; entries appended to the log; connections closed.
+ * The connected sockets around the pure {@link Chat}: it numbers each connection, turns frames
+ * into chat steps and carries out their effects: frames sent to each open socket, entries
+ * appended to the log, connections closed.
  */
 export class Hub extends EventEmitter<HubEvents> {
-  readonly #clients = new Map<WebSocket, Client>();
-  readonly #flusher = new Flusher();
-  readonly #onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
-  readonly #onClose: (this: WebSocket) => void;
+  readonly #clients = new Map<ConnId, Client>();
+  #nextConn = 1;
   #roomsTimer: NodeJS.Timeout | undefined;
   #closing = false;
 
   constructor(private readonly options: HubOptions) {
     super();
-    // One listener of each kind for every socket (Node calls it with `this` set to the socket): an
-    // arrow in join() would be a closure per connection, kept as long as the connection lasts.
-    const hub = this;
-    this.#onMessage = function (data, isBinary) {
-      hub.#receive(hub.#clients.get(this)!, data, isBinary);
-    };
-    this.#onClose = function () {
-      hub.#leave(hub.#clients.get(this)!);
-    };
   }
 
-  /** Takes a logged-in client that just connected; `wire` is the TCP socket under `socket`. */
-  join(socket: WebSocket, wire: Duplex, login: string, resume: Resume): void {
+  /** Takes a logged-in client that just connected: a welcome and its room, then every new entry. */
+  join(socket: WebSocket, login: string, resume: Resume = {}): void {
     if (this.#closing) return void socket.close(1001, 'server stopping');
-    const client: Client = { socket, outbox: new Outbox(socket, wire, this.#flusher), login, limit: undefined };
-    this.#clients.set(socket, client);
-    socket.on('message', this.#onMessage);
-    socket.on('error', ignore); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
-    socket.on('close', this.#onClose);
-    this.#apply(this.options.chat.connect(client, login, this.#time(), resume));
-  }
-
-  /** Every connected socket. */
-  sockets(): Iterable<WebSocket> {
-    return this.#clients.keys();
+    const conn = this.#nextConn++;
+    this.#clients.set(conn, { socket, login });
+    this.#apply(this.options.chat.connect(conn, login, this.#time(), resume));
+    const limit = new RateLimit(this.options.rate.perSecond, this.options.rate.burst, this.#time());
+    socket.on('message', (data, isBinary) => this.#receive(conn, limit, data, isBinary));
+    socket.on('error', () => undefined); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
+    socket.once('close', () => this.#leave(conn));
   }
 
   /** Closes `login`'s connection with 4001, e.g. when they log out: the socket ends with the session. */
   disconnect(login: string, reason: string): void {
     for (const client of this.#clients.values()) {
-      if (client.login.toLowerCase() === login.toLowerCase()) this.#close(client, LOGGED_OUT, reason);
+      if (client.login.toLowerCase() === login.toLowerCase()) client.socket.close(LOGGED_OUT, reason);
     }
   }
 
@@ -91,97 +72,94 @@ export class Hub extends EventEmitter<HubEvents> {
   async close(): Promise<void> {
     this.#closing = true;
     clearTimeout(this.#roomsTimer);
-    this.#flusher.flushAll();
-    await closeAll([...this.#clients.keys()]);
+    await closeAll([...this.#clients.values()].map(({ socket }) => socket));
     await this.options.log.close();
   }
 
-  #receive(client: Client, data: RawData, isBinary: boolean): void {
+  #receive(conn: ConnId, limit: RateLimit, data: RawData, isBinary: boolean): void {
     if (this.#closing) return;
-    const { chat } = this.options;
-    const time = this.#time();
-    const { perSecond, burst } = this.options.rate;
-    client.limit ??= new RateLimit(perSecond, burst, time);
-    if (!client.limit.take(time)) {
-      return this.#refuse(client, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
+    if (!limit.take(this.#time())) {
+      const { perSecond } = this.options.rate;
+      return this.#refuse(conn, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
     }
-    if (isBinary) return this.#refuse(client, 'binary-frame', 'Frames must be text (JSON), not binary.');
+    if (isBinary) return this.#refuse(conn, 'binary-frame', 'Frames must be text (JSON), not binary.');
     const parsed = parseClientFrame(data.toString());
-    if (!parsed.ok) return this.#refuse(client, parsed.code, parsed.message);
+    if (!parsed.ok) return this.#refuse(conn, parsed.code, parsed.message);
+    const { chat } = this.options;
     const { frame } = parsed;
     switch (frame.type) {
       case 'send':
-        return this.#apply(chat.say(client, frame.text, time));
+        return this.#apply(chat.say(conn, frame.text, this.#time()));
       case 'command':
-        return this.#apply(chat.command(client, frame.command, time));
+        return this.#apply(chat.command(conn, frame.command, this.#time()));
       case 'signal':
-        return this.#apply(chat.signal(client, frame.to, frame.data));
+        return this.#apply(chat.signal(conn, frame.to, frame.data));
       case 'time':
-        return this.#send([client], { type: 'time', id: frame.id, server: time });
+        return this.#send([conn], { type: 'time', id: frame.id, server: this.#time() });
     }
   }
 
-  #leave(client: Client): void {
-    this.#clients.delete(client.socket);
-    if (!this.#closing) this.#apply(this.options.chat.disconnect(client, this.#time()));
+  #leave(conn: ConnId): void {
+    this.#clients.delete(conn);
+    if (!this.#closing) this.#apply(this.options.chat.disconnect(conn, this.#time()));
   }
 
-  #apply({ send, log, close, roomsChanged }: Effects<Client>): void {
+  /** Carries out a step of the chat: its frames, its log lines, its closes, in that order. */
+  #apply({ send, log, close, roomsChanged }: Effects): void {
     for (const { to, frame } of send) this.#send(to, frame);
     for (const entry of log) this.options.log.append(logLine(entry)).catch((error: Error) => this.emit('log-error', error));
-    for (const { conn, code, reason } of close) this.#close(conn, code, reason);
-    if (roomsChanged) this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), this.#roomsBatchMs());
+    for (const { conn, code, reason } of close) this.#clients.get(conn)?.socket.close(code, reason);
+    if (roomsChanged) this.#roomsChanged();
   }
 
-  /** 50 ms, or longer for more than 500 people: 5000 people get a room list every 500 ms. */
-  #roomsBatchMs(): number {
-    return Math.max(ROOMS_BATCH_MS, (this.#clients.size / ROOMS_FRAMES_PER_SECOND) * 1000);
+  /**
+   * The room list is state, not news: a burst of n people arriving would cost n frames to each of
+   * n people if every change were sent. So changes within {@link ROOMS_BATCH_MS} are sent once,
+   * to everyone, with the counts as they are then.
+   */
+  #roomsChanged(): void {
+    this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), ROOMS_BATCH_MS);
   }
 
   #sendRooms(): void {
     this.#roomsTimer = undefined;
-    this.#send([...this.#clients.values()], { type: 'rooms', rooms: this.options.chat.rooms() });
+    this.#send([...this.#clients.keys()], { type: 'rooms', rooms: this.options.chat.rooms() });
   }
 
-  #refuse(client: Client, code: ErrorCode, message: string): void {
-    this.#send([client], { type: 'error', code, message });
+  #refuse(conn: ConnId, code: ErrorCode, message: string): void {
+    this.#send([conn], { type: 'error', code, message });
   }
 
-  /** Encodes `frame` once and queues it for each open connection in `to`; one that stopped reading is dropped instead. */
-  #send(to: Client[], frame: ServerFrame): void {
-    const data = encodeFrame(frame);
-    for (const client of to) {
-      if (!client.outbox.open) continue;
-      if (client.outbox.backlog > this.options.maxBufferedBytes) {
-        client.outbox.cutOff('it stopped reading');
-        this.emit('drop', client.login, 'it stopped reading');
-      } else {
-        client.outbox.push(data);
-      }
+  /** Serialises the frame once, then hands it to every connection in `to` that is still here. */
+  #send(to: ConnId[], frame: ServerFrame): void {
+    const data = JSON.stringify(frame);
+    for (const conn of to) {
+      const client = this.#clients.get(conn);
+      if (client) this.#write(client, data);
     }
   }
 
-  /** Closes a connection once the frames waiting for it are sent: they came before the close. */
-  #close(client: Client, code: number, reason: string): void {
-    client.outbox.flush();
-    client.socket.close(code, reason);
+  /**
+   * Sends, unless the client has stopped reading. `send()` never blocks: what the client does not
+   * read waits in the server's memory (`bufferedAmount`). A frozen tab would make that grow
+   * forever, and waiting for it would slow everyone, so past `maxBufferedBytes` the client is
+   * dropped: `terminate()`, no closing handshake, since it would not read that either. It can
+   * reconnect and catch up from its last `seq`.
+   */
+  #write({ socket, login }: Client, data: string): void {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > this.options.maxBufferedBytes) {
+      socket.terminate();
+      this.emit('drop', login, 'it stopped reading');
+      return;
+    }
+    socket.send(data);
   }
 
   #time(): number {
     return this.options.now().getTime();
   }
 }
-
-/** The hub's record of a connection, which is also the chat's handle for it. */
-export interface Client {
-  socket: WebSocket;
-  outbox: Outbox;
-  login: string;
-  /** Made at the first frame: a bucket starts full, so it is the same, and those who only read keep none. */
-  limit: RateLimit | undefined;
-}
-
-function ignore(): void {}
 
 /** How long a client may take to answer the server's close frame before it is cut off. */
 const CLOSE_TIMEOUT_MS = 1000;

@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import type { Resume } from '../core/chat.ts';
 import { ROOM_NAME } from '../../shared/commands.ts';
-import { Admission } from './admission.ts';
 import { checkHost } from './host-check.ts';
 import type { Hub } from './hub.ts';
 
@@ -35,34 +34,17 @@ export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeade
   return { ok: true, login, resume: { room: room ?? undefined, after: after === null ? undefined : Number(after) } };
 }
 
-/**
- * The HTTP server's `upgrade` listener: requests are checked and join the hub, or get an HTTP
- * error, a few per turn of the event loop (see {@link Admission}).
- */
+/** The HTTP server's `upgrade` listener: checked requests join the hub, others get an HTTP error. */
 export function upgradeHandler(wss: WebSocketServer, hub: Hub, loginFor: (cookie: string | undefined) => string | undefined) {
-  const admission = new Admission();
   return function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', destroySocket);
-    admission.add(() => {
-      const check = checkUpgrade(request.url, request.headers, loginFor);
-      if (!check.ok) return refuse(socket, check.status, check.reason);
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        socket.off('error', destroySocket); // ws listens for the socket's errors from now on
-        wss.emit('connection', ws, request);
-        hub.join(ws, socket, check.login, check.resume);
-      });
+    socket.on('error', () => socket.destroy());
+    const check = checkUpgrade(request.url, request.headers, loginFor);
+    if (!check.ok) return refuse(socket, check.status, check.reason);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      wss.emit('connection', ws, request);
+      hub.join(ws, check.login, check.resume);
     });
   };
-}
-
-/**
- * The TCP socket's `error` listener until the handshake is done: closes a socket that fails (a
- * client that vanished mid-handshake). One function for every socket, as Node calls a listener
- * with `this` set to the emitter: an arrow written in `onUpgrade` would be a closure, and a closure
- * keeps alive every variable its call shares with other closures (`request`, `head`: about 2 KiB).
- */
-function destroySocket(this: Duplex): void {
-  this.destroy();
 }
 
 const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };

@@ -5,9 +5,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
 import { SESSION_COOKIE, type Sessions } from '../accounts/sessions.ts';
 import type { AccountStore } from '../accounts/store.ts';
-import { LOGIN_PATTERN } from '../core/accounts.ts';
-import type { RegistrationLimit } from '../core/registration-limit.ts';
-import type { Throttle, Verdict } from '../core/throttle.ts';
+import { LOGIN_PATTERN } from '../../shared/accounts.ts';
+import type { Throttle } from '../core/throttle.ts';
 import { checkHost } from '../realtime/host-check.ts';
 
 /** A request body larger than this is refused with 413: a registration form is well under 1 KiB. */
@@ -17,9 +16,7 @@ export interface ApiDeps {
   accounts: AccountStore;
   sessions: Sessions;
   throttle: Throttle;
-  /** Registrations per address: each one costs a slow hash. */
-  registrations: RegistrationLimit;
-  /** The time in milliseconds, for the throttle and the registration limit. */
+  /** The time in milliseconds, for the throttle. */
   now: () => number;
 }
 
@@ -32,20 +29,14 @@ const WRONG_LOGIN = 'Wrong login or password.';
  * other site's request carries. Every request must name this server in its `Host` (see
  * {@link ownHostOnly}).
  */
-export function apiRoutes({ accounts, sessions, throttle, registrations, now }: ApiDeps): Hono {
+export function apiRoutes({ accounts, sessions, throttle, now }: ApiDeps): Hono {
   const cookie: CookieOptions = { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: sessions.ttlSeconds };
 
   async function register(c: Context) {
     const body = await readObject(c);
     if (!body) return notAnObject(c);
-    const address = clientAddress(c);
-    const verdict = registrations.take(address, now());
-    if (!verdict.ok) return tooMany(c, verdict, 'Too many registrations from your address');
     const result = await accounts.register(body);
-    if (!result.ok) {
-      registrations.giveBack(address, now());
-      return c.json({ errors: result.errors }, result.status);
-    }
+    if (!result.ok) return c.json({ errors: result.errors }, result.status);
     return c.json({ account: result.account }, 201);
   }
 
@@ -59,7 +50,11 @@ export function apiRoutes({ accounts, sessions, throttle, registrations, now }: 
     if (!LOGIN_PATTERN.test(login)) return c.json({ error: WRONG_LOGIN }, 401);
     const address = clientAddress(c);
     const verdict = throttle.check(login, address, now());
-    if (!verdict.ok) return tooMany(c, verdict, 'Too many failed attempts');
+    if (!verdict.ok) {
+      c.header('Retry-After', String(verdict.retryAfterSeconds));
+      const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
+      return c.json({ error: `Too many failed attempts: try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
+    }
     throttle.fail(login, address, now());
     const account = await accounts.verify(login, password);
     if (!account) return c.json({ error: WRONG_LOGIN }, 401);
@@ -107,13 +102,6 @@ async function jsonOnly(c: Context, next: Next) {
     return c.json({ error: 'Send JSON, with Content-Type: application/json.' }, 415);
   }
   await next();
-}
-
-/** 429 with `Retry-After`, and the wait in minutes in the sentence. */
-function tooMany(c: Context, { retryAfterSeconds }: Verdict & { ok: false }, what: string) {
-  c.header('Retry-After', String(retryAfterSeconds));
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  return c.json({ error: `${what}: try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
 }
 
 function tooLarge(c: Context) {
