@@ -1,10 +1,11 @@
 /**
- * Crashes: the real lab 04 server, started as `npm run lab:04` starts it (a child process), is
- * SIGKILLed at a random moment of a burst of registrations and chat messages, again and again.
- * After each restart, every account whose registration was confirmed (a 201) is there, unchanged,
- * and logs in; every log file parses line by line (no torn line); the messages of the killed run
- * that reached its log are the first ones delivered, in order. A password never shows up in the
- * server's output, its logs or its accounts file.
+ * Crashes, in every realtime lab: the real server, started as `npm run lab:NN` starts it (a child
+ * process), is SIGKILLed at a random moment of a burst of chat messages (and, in labs 04 and 05,
+ * of registrations), again and again. After each restart every log file parses line by line (no
+ * torn line), and the messages of the killed run that reached its log are the first ones
+ * delivered, in order. In labs 04 and 05, every account whose registration was confirmed (a 201)
+ * is there, unchanged, and logs in; a password never shows up in the server's output, its logs or
+ * its accounts file.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,21 +14,22 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '@chat-lab/test-support';
-import { buildClientIfStale } from '../labs/04-rooms-p2p/server/client-build.ts';
-import { REGISTRATION_LIMITS } from '../labs/04-rooms-p2p/server/core/registration-limit.ts';
-import { RATE } from '../labs/04-rooms-p2p/server/server.ts';
-import { Rng, SCALE, SEED, Stream, bound, figure, inParallel, mib, parseLine04, post, readLogs, send04, within } from './support.ts';
+import { REALTIME_LABS, Rng, SCALE, SEED, Stream, bound, figure, inParallel, isRoomsLab, mib, post, readLogs, sendFrame, within, type RealtimeLab } from './support.ts';
 
-const LAB_DIR = fileURLToPath(new URL('../labs/04-rooms-p2p/', import.meta.url));
-const MAIN = join(LAB_DIR, 'server/main.ts');
 const LISTENING = /Open\s+(http:\/\/127\.0\.0\.1:\d+)\//;
 
-/** Registrations in flight at once during a burst, and the most one burst tries. */
+/** Registrations in flight at once during a burst. */
 const CONCURRENCY = 8;
-/** One server process lets an address register this many accounts at once; the first run also registers the two chatters. */
-const MAX_REGISTRATIONS = REGISTRATION_LIMITS.burst - 2;
+/**
+ * The most registrations one burst tries: 58, and the first run also registers the two chatters.
+ * That keeps within lab 05's registration limit (60 at once from one address: each server process
+ * starts with a full bucket); lab 04 has no such limit.
+ */
+function registrationsPerRun(lab: RealtimeLab): number {
+  if (!isRoomsLab(lab)) return 0; // lab 03 has no accounts
+  return Math.min(58, (lab.registrationBurst ?? Infinity) - 2);
+}
 /**
  * The bound on the server's peak resident memory (VmHWM): Node with tsx and the lab's modules is
  * about 150 MiB, and each registration in flight hashes with scrypt at 16 MiB (Node runs 4 at a
@@ -47,10 +49,10 @@ interface Server {
   output: string[];
 }
 
-/** Starts the lab as `npm run lab:04` does, on a free port, with its data and logs in `dir`. */
-async function startServer(t: TestContext, dir: string): Promise<Server> {
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), LOG_DIR: join(dir, 'logs'), GATE: '' };
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: LAB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the lab as `npm run lab:NN` does, on a free port, with its data and logs in `dir`. */
+async function startServer(t: TestContext, lab: RealtimeLab, dir: string): Promise<Server> {
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), LOG_DIR: join(dir, 'logs'), GATE: '', RATE_LIMIT: '' };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(lab.dir, 'server/main.ts')], { cwd: lab.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -98,18 +100,24 @@ async function storedAccounts(dir: string): Promise<Map<string, string>> {
   return new Map(accounts.map((account: { login: string; passwordHash: string }) => [account.login, account.passwordHash]));
 }
 
+/** The two people who chat through every run: a user and an agent in lab 03, two accounts in labs 04 and 05. */
+async function openChatters(lab: RealtimeLab, url: string): Promise<{ from: Stream; to: Stream; sender: string }> {
+  if (!isRoomsLab(lab)) return { from: await Stream.open(url, 'role=user'), to: await Stream.open(url, 'role=agent'), sender: 'user' };
+  const [annCookie, benCookie] = [await logIn(url, 'chatter-ann'), await logIn(url, 'chatter-ben')];
+  return { from: await Stream.open(url, '', { cookie: annCookie! }), to: await Stream.open(url, '', { cookie: benCookie! }), sender: 'chatter-ann' };
+}
+
 /**
- * One burst: registrations `CONCURRENCY` at a time, and chat messages from `ann` to `ben` at the
- * lab's rate limit. The server is SIGKILLed once `killAfter.registrations` registrations are
- * confirmed and `killAfter.messages` more messages delivered after that: a moment when other
- * registrations are being hashed or written and messages are being logged.
+ * One burst: registrations `CONCURRENCY` at a time (labs 04 and 05), and chat messages from one
+ * chatter to the other at the lab's rate limit. The server is SIGKILLed once
+ * `killAfter.registrations` registrations are confirmed and `killAfter.messages` more messages
+ * delivered after that: a moment when other registrations are being hashed or written and
+ * messages are being logged.
  */
-async function burst(server: Server, round: number, killAfter: { registrations: number; messages: number }) {
+async function burst(lab: RealtimeLab, server: Server, round: number, killAfter: { registrations: number; messages: number }) {
   const confirmed: string[] = [];
   const delivered: string[] = [];
-  const [annCookie, benCookie] = [await logIn(server.url, 'chatter-ann'), await logIn(server.url, 'chatter-ben')];
-  const ann = await Stream.open(`${server.url}/`, '', { cookie: annCookie! });
-  const ben = await Stream.open(`${server.url}/`, '', { cookie: benCookie! });
+  const { from, to, sender } = await openChatters(lab, `${server.url}/`);
   const exited = once(server.child, 'exit');
   let killed = false;
   let memory: { rss: number; peak: number } | undefined;
@@ -124,18 +132,19 @@ async function burst(server: Server, round: number, killAfter: { registrations: 
     if (confirmed.length >= killAfter.registrations) messagesAtTrigger ??= delivered.length;
     if (messagesAtTrigger !== undefined && delivered.length >= messagesAtTrigger + killAfter.messages) void kill();
   };
-  // Ann talks to Ben as fast as the lab's rate limit allows (20 frames a second), in long lines
+  // The sender talks as fast as the lab's rate limit allows (20 frames a second), in long lines
   // (about 6 KB in the log, every \u0001 written as \x01), so that log writes cross the file's
   // 4 KiB pages, where the kernel may cut a write short when the process is killed.
   let sent = 0;
-  const talking = setInterval(() => !killed && ann.send(send04(`r${round} m${sent++} ${LONG}`)), 1000 / (RATE.perSecond - 1));
-  ben.listen((frame) => {
-    if (frame.type === 'entry' && frame.entry.from === 'chatter-ann') {
+  const talking = setInterval(() => !killed && from.send(sendFrame(`r${round} m${sent++} ${LONG}`)), 1000 / (lab.rate.perSecond - 1));
+  to.listen((frame) => {
+    if (frame.type === 'entry' && frame.entry.from === sender && String(frame.entry.text).startsWith(`r${round} `)) {
       delivered.push(frame.entry.text.split(' ', 2).join(' '));
       maybeKill();
     }
   });
-  const logins = Array.from({ length: MAX_REGISTRATIONS }, (_, i) => `c${round}u${i}`);
+  maybeKill(); // with no registrations to wait for, the count of messages starts now
+  const logins = Array.from({ length: registrationsPerRun(lab) }, (_, i) => `c${round}u${i}`);
   await inParallel(logins, CONCURRENCY, async (login) => {
     if (killed) return;
     const status = await register(server.url, login).catch(() => 'cut off');
@@ -144,6 +153,8 @@ async function burst(server: Server, round: number, killAfter: { registrations: 
       maybeKill();
     } else assert.ok(killed, `only the kill may cut a registration short: ${login} got ${status}`);
   });
+  // Lab 03 has nothing to register: the messages alone decide when the kill comes.
+  if (logins.length === 0) await within(60_000, 'the kill', exited.then(() => undefined, () => undefined));
   await kill(); // the burst ran out before the trigger
   clearInterval(talking);
   const [, signal] = await within(30_000, 'the server to die', exited);
@@ -151,73 +162,85 @@ async function burst(server: Server, round: number, killAfter: { registrations: 
   return { confirmed, delivered, memory: memory! };
 }
 
-describe('04 rooms-p2p: crashes', () => {
-  it(`SIGKILLed ${SCALE.crashes} times at random moments of a burst of registrations and messages: every confirmed account survives and logs in, no log line is torn`, async (t) => {
-    await buildClientIfStale((line) => t.diagnostic(line)); // so no child builds it, and none is killed while building
-    const dir = await tempDir(t, 'stress-crash');
-    const rng = new Rng(SEED);
-    const confirmed: string[] = [];
-    let hashes = new Map<string, string>();
-    let unconfirmedAfterKill = 0;
-    let [peak, logsChecked, linesChecked, logged, lost] = [0, 0, 0, 0, 0];
-    let server = await startServer(t, dir);
-    for (const login of ['chatter-ann', 'chatter-ben']) assert.equal(await register(server.url, login), 201);
-    const loop = bound(SCALE.crashes, 30 * 60_000);
-    const started = performance.now();
-    while (loop.more()) {
-      const round = loop.turn();
-      const killAfter = { registrations: rng.int(0, 2 * CONCURRENCY), messages: rng.int(0, RATE.perSecond) };
-      const run = await burst(server, round, killAfter);
-      confirmed.push(...run.confirmed);
-      peak = Math.max(peak, run.memory?.peak ?? 0);
-      assert.ok((run.memory?.peak ?? 0) <= MEMORY_BOUND, `peak ${mib(run.memory?.peak ?? 0)} over ${mib(MEMORY_BOUND)}`);
+for (const lab of REALTIME_LABS) {
+  const what = lab.accounts ? 'registrations and messages' : 'messages';
+  const promise = lab.accounts ? 'every confirmed account survives and logs in, ' : '';
+  describe(`${lab.suite}: crashes`, () => {
+    it(`SIGKILLed ${SCALE.crashes} times at random moments of a burst of ${what}: ${promise}no log line is torn, the log holds the first messages delivered, in order`, async (t) => {
+      if (isRoomsLab(lab)) await lab.buildClient((line) => t.diagnostic(line)); // so no child builds it, and none is killed while building
+      const dir = await tempDir(t, `stress-crash-${lab.name}`);
+      const rng = new Rng(SEED);
+      const confirmed: string[] = [];
+      let hashes = new Map<string, string>();
+      let unconfirmedAfterKill = 0;
+      let [peak, logsChecked, linesChecked, logged, lost] = [0, 0, 0, 0, 0];
+      let server = await startServer(t, lab, dir);
+      if (lab.accounts) for (const login of ['chatter-ann', 'chatter-ben']) assert.equal(await register(server.url, login), 201);
+      const loop = bound(SCALE.crashes, 30 * 60_000);
+      const started = performance.now();
+      while (loop.more()) {
+        const round = loop.turn();
+        const killAfter = { registrations: lab.accounts ? rng.int(0, 2 * CONCURRENCY) : 0, messages: rng.int(0, lab.rate.perSecond) };
+        const run = await burst(lab, server, round, killAfter);
+        confirmed.push(...run.confirmed);
+        peak = Math.max(peak, run.memory?.peak ?? 0);
+        assert.ok((run.memory?.peak ?? 0) <= MEMORY_BOUND, `peak ${mib(run.memory?.peak ?? 0)} over ${mib(MEMORY_BOUND)}`);
 
-      server = await startServer(t, dir);
-      // Every confirmed account is on disk, and no earlier one changed.
-      const stored = await storedAccounts(dir);
-      assert.deepEqual(confirmed.filter((login) => !stored.has(login)), [], `round ${round}: every confirmed login is in accounts.json`);
-      for (const [login, hash] of hashes) assert.equal(stored.get(login), hash, `round ${round}: ${login} is unchanged`);
-      hashes = new Map(confirmed.map((login) => [login, stored.get(login)!]));
-      unconfirmedAfterKill = stored.size - confirmed.length - 2; // saved, but killed before it could answer 201
-      // The new ones log in, and the server lists them all.
-      const refused: string[] = [];
-      await inParallel(run.confirmed, 4, async (login) => {
-        if (!(await logIn(server.url, login))) refused.push(login);
-      });
-      assert.deepEqual(refused, [], `round ${round}: every account confirmed before the kill logs in`);
-      // Every log parses, line by line; the killed run's log holds the first messages delivered, in order.
-      const logs = await readLogs(join(dir, 'logs'), parseLine04);
-      logsChecked = logs.size;
-      linesChecked = [...logs.values()].reduce((sum, lines) => sum + lines.length, 0);
-      const mine = [...logs.values()].flat().filter((line) => line.from === 'chatter-ann' && line.text.startsWith(`r${round} `)).map((line) => line.text.split(' ', 2).join(' '));
-      assert.deepEqual(mine, run.delivered.slice(0, mine.length), `round ${round}: the log holds the first messages delivered, in order`);
-      logged += mine.length;
-      lost += run.delivered.length - mine.length;
-      t.diagnostic(`round ${round}: killed after ${run.confirmed.length} registrations and ${run.delivered.length} messages; ${mine.length} of those in the log; peak ${mib(run.memory?.peak ?? 0)}`);
-    }
-    // All of them, once more, after the last restart.
-    const refused: string[] = [];
-    await inParallel(confirmed, 4, async (login) => {
-      if (!(await logIn(server.url, login))) refused.push(login);
+        server = await startServer(t, lab, dir);
+        if (lab.accounts) {
+          // Every confirmed account is on disk, and no earlier one changed.
+          const stored = await storedAccounts(dir);
+          assert.deepEqual(confirmed.filter((login) => !stored.has(login)), [], `round ${round}: every confirmed login is in accounts.json`);
+          for (const [login, hash] of hashes) assert.equal(stored.get(login), hash, `round ${round}: ${login} is unchanged`);
+          hashes = new Map(confirmed.map((login) => [login, stored.get(login)!]));
+          unconfirmedAfterKill = stored.size - confirmed.length - 2; // saved, but killed before it could answer 201
+          // The new ones log in.
+          const refused: string[] = [];
+          await inParallel(run.confirmed, 4, async (login) => {
+            if (!(await logIn(server.url, login))) refused.push(login);
+          });
+          assert.deepEqual(refused, [], `round ${round}: every account confirmed before the kill logs in`);
+        }
+        // Every log parses, line by line; the killed run's log holds the first messages delivered, in order.
+        const logs = await readLogs(join(dir, 'logs'), lab.parseLine);
+        logsChecked = logs.size;
+        linesChecked = [...logs.values()].reduce((sum, lines) => sum + lines.length, 0);
+        const sender = lab.accounts ? 'chatter-ann' : 'user';
+        const mine = [...logs.values()].flat().filter((line) => line.from === sender && line.text.startsWith(`r${round} `)).map((line) => line.text.split(' ', 2).join(' '));
+        assert.deepEqual(mine, run.delivered.slice(0, mine.length), `round ${round}: the log holds the first messages delivered, in order`);
+        logged += mine.length;
+        lost += run.delivered.length - mine.length;
+        t.diagnostic(`round ${round}: killed after ${run.confirmed.length} registrations and ${run.delivered.length} messages; ${mine.length} of those in the log; peak ${mib(run.memory?.peak ?? 0)}`);
+      }
+      if (lab.accounts) await checkAccountsAtTheEnd(server, confirmed);
+      server.child.kill('SIGTERM');
+      await once(server.child, 'exit');
+
+      await figure(t, `${lab.name} crashes survived`, `${loop.turns} SIGKILLs in ${((performance.now() - started) / 1000).toFixed(0)} s (seed ${SEED})`);
+      if (lab.accounts) {
+        // No password anywhere the server writes.
+        const files = await Promise.all([join(dir, 'data', 'accounts.json'), ...(await readdir(join(dir, 'logs'))).map((file) => join(dir, 'logs', file))].map((file) => readFile(file, 'utf8')));
+        assert.ok(!files.some((text) => text.includes('password of ')), 'no password in the logs or accounts.json');
+        assert.ok(!server.output.some((line) => line.includes('password of ')), 'nor in what the server printed');
+        await figure(t, `${lab.name} accounts checked`, `${confirmed.length} confirmed, all kept and logging in (${unconfirmedAfterKill} more were saved but cut off before their 201)`);
+      }
+      await figure(t, `${lab.name} logs after crashes`, `${logsChecked} log files, ${linesChecked} lines, all parse; ${logged} chat messages logged, ${lost} delivered but not yet logged when killed`);
+      await figure(t, `${lab.name} crash server memory`, `peak ${mib(peak)} RSS (VmHWM); bound ${mib(MEMORY_BOUND)}`);
     });
-    assert.deepEqual(refused, [], 'every confirmed account logs in at the end');
-    const ann = await Stream.open(`${server.url}/`, '', { cookie: (await logIn(server.url, 'chatter-ann'))! });
-    ann.send(send04('#show users'));
-    const { users } = await ann.waitFor('the user list', (f) => f.type === 'users');
-    const listed = new Set(users.map((user: { login: string }) => user.login));
-    assert.deepEqual(confirmed.filter((login) => !listed.has(login)), [], '#show users lists them all');
-    await ann.close();
-    server.child.kill('SIGTERM');
-    await once(server.child, 'exit');
-
-    // No password anywhere the server writes.
-    const files = await Promise.all([join(dir, 'data', 'accounts.json'), ...(await readdir(join(dir, 'logs'))).map((file) => join(dir, 'logs', file))].map((file) => readFile(file, 'utf8')));
-    assert.ok(!files.some((text) => text.includes('password of ')), 'no password in the logs or accounts.json');
-    assert.ok(!server.output.some((line) => line.includes('password of ')), 'nor in what the server printed');
-
-    await figure(t, '04 crashes survived', `${loop.turns} SIGKILLs in ${((performance.now() - started) / 1000).toFixed(0)} s (seed ${SEED})`);
-    await figure(t, '04 accounts checked', `${confirmed.length} confirmed, all kept and logging in (${unconfirmedAfterKill} more were saved but cut off before their 201)`);
-    await figure(t, '04 logs after crashes', `${logsChecked} log files, ${linesChecked} lines, all parse; ${logged} chat messages logged, ${lost} delivered but not yet logged when killed`);
-    await figure(t, '04 crash server memory', `peak ${mib(peak)} RSS (VmHWM); bound ${mib(MEMORY_BOUND)}`);
   });
-});
+}
+
+/** After the last restart: every confirmed account logs in once more, and `#show users` lists them all. */
+async function checkAccountsAtTheEnd(server: Server, confirmed: string[]) {
+  const refused: string[] = [];
+  await inParallel(confirmed, 4, async (login) => {
+    if (!(await logIn(server.url, login))) refused.push(login);
+  });
+  assert.deepEqual(refused, [], 'every confirmed account logs in at the end');
+  const ann = await Stream.open(`${server.url}/`, '', { cookie: (await logIn(server.url, 'chatter-ann'))! });
+  ann.send(sendFrame('#show users'));
+  const { users } = await ann.waitFor('the user list', (f) => f.type === 'users');
+  const listed = new Set(users.map((user: { login: string }) => user.login));
+  assert.deepEqual(confirmed.filter((login) => !listed.has(login)), [], '#show users lists them all');
+  await ann.close();
+}

@@ -4,7 +4,7 @@
  * well-behaved clients being timed, and the test process's memory is the server's:
  *
  * - `burst`: opens many connections at once; each reads and drops what it is sent.
- * - `stall`: opens connections that never read a byte (the labs' `connectSilently`).
+ * - `stall`: opens connections that never read a byte ({@link connectSilently}).
  * - `flood`: one client that sends `perSecond` messages a second for `ms`.
  *
  * Not a test file. `flood.stress.ts` forks it and talks to it over IPC: one answer per request.
@@ -12,19 +12,14 @@
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { connectSilently as silently03 } from '../labs/03-realtime/test/ws-client.ts';
-import { connectSilently as silently04 } from '../labs/04-rooms-p2p/test/ws-client.ts';
+import { connectSilently, type Target } from './silent.ts';
 
-/** Who to connect as: lab 03 takes a query (`role=user`), lab 04 a session cookie. */
-export interface Target {
-  query?: string;
-  cookie?: string;
-}
+export type { Target };
 
 export type CrowdRequest =
   | { op: 'burst'; url: string; targets: Target[] }
-  | { op: 'stall'; lab: '03' | '04'; url: string; targets: Target[] }
-  | { op: 'flood'; url: string; target: Target; frame: 'send' | 'send'; perSecond: number; ms: number }
+  | { op: 'stall'; url: string; targets: Target[] }
+  | { op: 'flood'; url: string; target: Target; perSecond: number; ms: number }
   | { op: 'close' };
 
 export interface BurstResult {
@@ -74,9 +69,9 @@ async function burst(url: string, targets: Target[]): Promise<BurstResult> {
   return { opened: results.length - failed.length, failed, ms: performance.now() - started };
 }
 
-async function stall(lab: '03' | '04', url: string, targets: Target[]): Promise<{ stalled: number }> {
+async function stall(url: string, targets: Target[]): Promise<{ stalled: number }> {
   const opened = targets.map((target) => {
-    const socket = lab === '03' ? silently03(url, target.query!) : silently04(url, target.cookie!);
+    const socket = connectSilently(url, target);
     silent.push(socket);
     return once(socket, 'connect');
   });
@@ -85,7 +80,7 @@ async function stall(lab: '03' | '04', url: string, targets: Target[]): Promise<
 }
 
 /** Sends `perSecond` messages a second, spread over 10 ms ticks, for `ms`; then counts the answers. */
-async function flood(url: string, target: Target, type: 'send' | 'send', perSecond: number, ms: number): Promise<FloodResult> {
+async function flood(url: string, target: Target, perSecond: number, ms: number): Promise<FloodResult> {
   const socket = new WebSocket(socketUrl(url, target), { headers: target.cookie ? { cookie: target.cookie } : {} });
   sockets.push(socket);
   const result: FloodResult = { sent: 0, accepted: 0, errors: {} };
@@ -108,7 +103,7 @@ async function flood(url: string, target: Target, type: 'send' | 'send', perSeco
         return resolve();
       }
       const due = Math.floor((elapsed / 1000) * perSecond);
-      while (result.sent < due) socket.send(JSON.stringify({ type, text: `flood ${result.sent++}` }));
+      while (result.sent < due) socket.send(JSON.stringify({ type: 'send', text: `flood ${result.sent++}` }));
     }, 10);
   });
   if (socket.readyState === WebSocket.OPEN) {
@@ -129,9 +124,9 @@ process.on('message', async (request: CrowdRequest) => {
       case 'burst':
         return process.send!({ op: 'burst', ...(await burst(request.url, request.targets)) });
       case 'stall':
-        return process.send!({ op: 'stall', ...(await stall(request.lab, request.url, request.targets)) });
+        return process.send!({ op: 'stall', ...(await stall(request.url, request.targets)) });
       case 'flood':
-        return process.send!({ op: 'flood', ...(await flood(request.url, request.target, request.frame, request.perSecond, request.ms)) });
+        return process.send!({ op: 'flood', ...(await flood(request.url, request.target, request.perSecond, request.ms)) });
       case 'close':
         closeAll();
         return process.send!({ op: 'close' });

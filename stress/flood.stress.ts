@@ -1,12 +1,16 @@
 /**
- * Floods and stalls: a burst of connections, clients that never read, a client sending at ten
- * times the rate limit. The server and the well-behaved clients it serves run in this process,
- * the offenders in a child process (`crowd.ts`), so that this process's memory is the server's
- * and the offenders' own work does not slow down the clients being timed.
+ * Floods and stalls, against every realtime lab (03, 04 and 05): a burst of connections, clients
+ * that never read, a client sending at ten times the rate limit. The server and the well-behaved
+ * clients it serves run in this process, the offenders in a child process (`crowd.ts`), so that
+ * this process's memory is the server's and the offenders' own work does not slow down the
+ * clients being timed.
  *
- * Each scenario first times a well-behaved pair alone (quiet), then under the attack, and
- * compares their p99 (`assertLatency`: at most 2 x quiet + 5 ms). Where a lab fails that, the
- * test that asserts it is skipped with the bug it found, and a passing test still checks the rest.
+ * Every lab must come through each scenario with no crash, no message of a well-behaved client
+ * lost or out of order, memory under a bound, and clear refusals. Each scenario also times a
+ * well-behaved pair alone (quiet) and under the attack, and compares their p99: only lab 05,
+ * whose lesson is speed, is held to a limit (at most 2 x quiet + 5 ms; the event loop never
+ * still for 100 ms), and only in a full run (`assertTiming` in support.ts); labs 03 and 04 are
+ * the plain versions, and their timings are reported.
  */
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -14,34 +18,36 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { MAX_BUFFERED_BYTES as MAX_BUFFERED_03, MAX_WINDOWS, RATE as RATE_03 } from '../labs/03-realtime/server/server.ts';
-import { connectSilently as connectSilently03 } from '../labs/03-realtime/test/ws-client.ts';
-import { MAX_BUFFERED_BYTES as MAX_BUFFERED_04, RATE } from '../labs/04-rooms-p2p/server/server.ts';
-import { connectSilently as connectSilently04, signUp } from '../labs/04-rooms-p2p/test/ws-client.ts';
-import type { BurstResult, CrowdRequest, FloodResult, Target } from './crowd.ts';
+import type { BurstResult, CrowdRequest, FloodResult } from './crowd.ts';
+import { connectSilently, type Target } from './silent.ts';
 import {
   MiB,
   QUICK,
+  REALTIME_LABS,
   REPO_ROOT,
   SCALE,
   Stream,
-  assertLatency,
+  assertTiming,
   bound,
   figure,
   inParallel,
+  isRoomsLab,
   lab03,
-  lab04,
   logIn,
   measureLatency,
   mib,
   ms,
+  p99Limit,
   percentile,
+  roomsServer,
   sampleMemory,
+  sendFrame,
+  signUp,
   watchEventLoop,
-  say03,
-  send04,
   within,
   type LatencyRun,
+  type RealtimeLab,
+  type RoomsLab,
 } from './support.ts';
 
 const CROWD = fileURLToPath(new URL('./crowd.ts', import.meta.url));
@@ -49,7 +55,7 @@ const CROWD = fileURLToPath(new URL('./crowd.ts', import.meta.url));
 /** Probes for the quiet figure, and at least as many under attack. */
 const PROBES = QUICK ? 150 : 500;
 /**
- * A probe every 20 ms where there is no rate limit (lab 04's limit, 20 frames a second, needs
+ * A probe every 20 ms where there is no rate limit (the labs' limit, 20 frames a second, needs
  * 60 ms). Faster probes would be an attack of their own: in lab 03 each goes to every window.
  */
 const PROBE_MS = 20;
@@ -64,8 +70,8 @@ const FLOOD_MS = QUICK ? 5_000 : 15_000;
  *   measured about 20 KiB), plus 32 MiB for the heap's own growth;
  * - a client that never read costs at most what the lab lets pile up for it before dropping
  *   it, MAX_BUFFERED_BYTES (16 MiB), plus 2 MiB for Node's bookkeeping of the ~17,000 frame
- *   pieces that holds. It is far less in practice: a broadcast frame is one string that every
- *   socket's queue shares.
+ *   pieces that holds. It is less in practice (the figures show how much): a lab that frames a
+ *   broadcast once (05) queues one shared string for every socket.
  */
 const PER_CONNECTION = 64 * 1024;
 const HEAP_SLACK = 32 * MiB;
@@ -117,10 +123,16 @@ async function listenOverflows(): Promise<number | undefined> {
   return Number(values.split(' ')[names.split(' ').indexOf('ListenOverflows')]);
 }
 
-async function reportLatency(t: TestContext, what: string, quiet: LatencyRun, loud: LatencyRun) {
+/** Reports the quiet and loud p99 of a timed pair, and holds the loud one to the lab's limit (lab 05, full run). */
+async function reportLatency(t: TestContext, lab: RealtimeLab, what: string, quiet: LatencyRun, loud: LatencyRun) {
   const [q, a] = [percentile(quiet.samples, 99), percentile(loud.samples, 99)];
-  await figure(t, `${what} p99 quiet / under attack`, `${ms(q)} / ${ms(a)} (${quiet.sent} / ${loud.sent} probes)`);
-  return { quiet: q, attack: a };
+  await figure(t, `${lab.name} ${what} p99 quiet / under attack`, `${ms(q)} / ${ms(a)} (${quiet.sent} / ${loud.sent} probes, every one delivered once, in order)`);
+  await assertTiming(t, `${lab.name} ${what} p99 under attack`, a, p99Limit(lab.timing, q));
+}
+
+/** What a test's name says of the timing a lab is held to. */
+function timing(lab: RealtimeLab, limit: string): string {
+  return lab.timing ? `${limit} (asserted in a full run)` : 'timings reported';
 }
 
 /**
@@ -128,7 +140,7 @@ async function reportLatency(t: TestContext, what: string, quiet: LatencyRun, lo
  * echoes the previous one (like a person pasting and pressing Enter), until `until` settles.
  * This is the traffic that piles up in front of clients that never read. Returns how many it sent.
  */
-async function talk(from: Stream, say: (text: string) => object, until: Promise<unknown>, { maxMessages = 200_000, maxMs = 240_000 } = {}) {
+async function talk(from: Stream, until: Promise<unknown>, { maxMessages = 200_000, maxMs = 240_000 } = {}) {
   const loop = bound(maxMessages, maxMs);
   const filler = 'z'.repeat(1900);
   let stopping = false;
@@ -136,7 +148,7 @@ async function talk(from: Stream, say: (text: string) => object, until: Promise<
   let finish = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const pump = () => {
-    if (!stopping && loop.more() && loop.turns === echoed) from.send(say(`talk ${loop.turn()} ${filler}`));
+    if (!stopping && loop.more() && loop.turns === echoed) from.send(sendFrame(`talk ${loop.turn()} ${filler}`));
     if ((stopping || !loop.more()) && echoed === loop.turns) finish();
   };
   const stopListening = from.listen((frame) => {
@@ -156,107 +168,105 @@ async function talk(from: Stream, say: (text: string) => object, until: Promise<
   return loop.turns;
 }
 
-/** How the two labs differ, for the scenarios below. */
-interface Lab {
-  name: '03' | '04';
-  say: (text: string) => object;
-  maxBuffered: number;
-  /** The real server, a timed pair, and a way to let `count` people in (cookies for lab 04). */
-  setUp(t: TestContext, options: { heartbeatMs?: number; crowd: string[] }): Promise<{
-    url: string;
-    server: { hub: NodeJS.EventEmitter };
-    from: Stream;
-    to: Stream;
-    /** Opens one more well-behaved client where the offenders are. */
-    extra(name: string): Promise<Stream>;
-    targets: Target[];
-    /** Resolves once the server has seen all `count` offenders connected. */
-    everyoneIn(count: number): Promise<unknown>;
-    /** Resolves once the server has cleaned up after all `count` offenders left. */
-    everyoneOut(count: number): Promise<unknown>;
-  }>;
+/** A lab's server with a timed pair, and the offenders' way in: what the scenarios below share. */
+interface Stage {
+  url: string;
+  server: { hub: NodeJS.EventEmitter };
+  from: Stream;
+  to: Stream;
+  /** Opens one more well-behaved client where the offenders are. */
+  extra(name: string): Promise<Stream>;
+  /** How each offender connects: a role for lab 03, a logged-in account's cookie for 04 and 05. */
+  targets: Target[];
+  /** Resolves once the server has seen all `count` offenders connected. */
+  everyoneIn(count: number): Promise<unknown>;
+  /** Resolves once the server has cleaned up after all `count` offenders left. */
+  everyoneOut(count: number): Promise<unknown>;
 }
 
-const LAB03: Lab = {
-  name: '03',
-  say: say03,
-  maxBuffered: MAX_BUFFERED_03,
-  async setUp(t, { heartbeatMs, crowd }) {
-    const { server, url, open } = await lab03(t, heartbeatMs ? { heartbeatMs } : {});
-    const [from, to] = [await open('user'), await open('agent')];
-    let extras = 0;
-    // Lab 03 takes at most MAX_WINDOWS windows: the rest of a crowd is refused (503).
-    const others = (count: number) => (f: { type: string; online?: { user: number; agent: number } }) =>
-      f.type === 'presence' && f.online!.user + f.online!.agent === Math.min(count + 2 + extras, MAX_WINDOWS);
-    return {
-      url,
-      server,
-      from,
-      to,
-      extra: async () => {
-        extras++;
-        return open('user');
-      },
-      targets: crowd.map((_, i) => ({ query: `role=${i % 2 ? 'user' : 'agent'}` })),
-      everyoneIn: (count) => to.waitFor(`presence counting ${count} more windows`, others(count), 180_000),
-      everyoneOut: () => to.waitFor('presence counting only the well-behaved', others(0), 180_000),
-    };
-  },
+type SetUp = (t: TestContext, options: { heartbeatMs?: number; crowd: string[] }) => Promise<Stage>;
+
+/**
+ * Lab 03: one chat, two roles; every message goes to every window, the crowd's too. The server
+ * counts the windows open in its presence frames.
+ */
+const setUp03: SetUp = async (t, { heartbeatMs, crowd }) => {
+  const { server, url, open } = await lab03(t, heartbeatMs ? { heartbeatMs } : {});
+  const [from, to] = [await open('user'), await open('agent')];
+  let extras = 0;
+  const windows = (count: number) => (f: { type: string; online?: { user: number; agent: number } }) =>
+    f.type === 'presence' && f.online!.user + f.online!.agent === count + 2 + extras;
+  return {
+    url,
+    server,
+    from,
+    to,
+    extra: async () => {
+      extras++;
+      return open('user');
+    },
+    targets: crowd.map((_, i) => ({ query: `role=${i % 2 ? 'user' : 'agent'}` })),
+    everyoneIn: (count) => to.waitFor(`presence counting ${count} more windows`, windows(count), 180_000),
+    everyoneOut: () => to.waitFor('presence counting only the well-behaved', windows(0), 180_000),
+  };
 };
 
-const LAB04: Lab = {
-  name: '04',
-  say: send04,
-  maxBuffered: MAX_BUFFERED_04,
-  async setUp(t, { heartbeatMs, crowd }) {
-    const { server, url, open } = await lab04(t, heartbeatMs ? { heartbeatMs } : {}, crowd);
-    // The timed pair has a room of its own: in the lobby every message would go to the whole crowd.
-    const [from, to] = [await open(await signUp(url, 'probe-from')), await open(await signUp(url, 'probe-to'))];
-    from.send(send04('#cR quiet'));
-    await from.waitFor('probe-from in quiet', (f) => f.type === 'joined' && f.room === 'quiet');
-    to.send(send04('#gR quiet'));
-    await to.waitFor('probe-to in quiet', (f) => f.type === 'joined' && f.room === 'quiet');
-    const lobby = await open(await signUp(url, 'lobby-watcher'));
-    const cookies: string[] = new Array(crowd.length);
-    await inParallel(crowd.keys(), 16, async (i) => {
-      cookies[i] = await logIn(url, crowd[i]!);
-    });
-    // A crowded lobby does not announce arrivals (chat.ts QUIET_ABOVE): the room list counts them.
-    const lobbyHolds = (people: number) => (f: { type: string; rooms?: { name: string; members: number }[] }) =>
-      f.type === 'rooms' && f.rooms!.find((room) => room.name === 'lobby')!.members === people;
-    let extras = 0;
-    const count = (verb: 'joined' | 'left', total: number) =>
-      lobby.waitFor(`${total} crowd members ${verb}`, lobbyHolds((verb === 'joined' ? total : 0) + 1 + extras), 180_000);
-    return {
-      url,
-      server,
-      from,
-      to,
-      extra: async (name) => {
-        extras++;
-        return open(await signUp(url, name));
-      },
-      targets: cookies.map((cookie) => ({ cookie })),
-      everyoneIn: (total) => count('joined', total),
-      everyoneOut: (total) => count('left', total),
-    };
-  },
+/**
+ * Labs 04 and 05: the crowd lands in the lobby; the timed pair has a room of its own (in the
+ * lobby every probe would go to the whole crowd). A watcher in the lobby counts its members in
+ * the room lists the server sends. Lab 05 does not announce arrivals in a crowded room, and paces
+ * room lists for a crowd; lab 04 announces each one: at each such notice the watcher asks for the
+ * list (#lR), so that the last count always comes, whichever way the lab tells it.
+ */
+const setUpRooms = (lab: RoomsLab): SetUp => async (t, { heartbeatMs, crowd }) => {
+  const { server, url, open } = await roomsServer(t, lab, heartbeatMs ? { heartbeatMs } : {}, crowd);
+  const [from, to] = [await open(await signUp(url, 'probe-from')), await open(await signUp(url, 'probe-to'))];
+  from.send(sendFrame('#cR quiet'));
+  await from.waitFor('probe-from in quiet', (f) => f.type === 'joined' && f.room === 'quiet');
+  to.send(sendFrame('#gR quiet'));
+  await to.waitFor('probe-to in quiet', (f) => f.type === 'joined' && f.room === 'quiet');
+  const watcher = await open(await signUp(url, 'lobby-watcher'));
+  watcher.listen((f) => f.type === 'entry' && f.entry.kind === 'notice' && watcher.send(sendFrame('#lR')));
+  const cookies: string[] = new Array(crowd.length);
+  await inParallel(crowd.keys(), 16, async (i) => {
+    cookies[i] = await logIn(url, crowd[i]!);
+  });
+  const lobbyHolds = (people: number) => (f: { type: string; rooms?: { name: string; members: number }[] }) =>
+    f.type === 'rooms' && f.rooms!.find((room) => room.name === 'lobby')!.members === people;
+  let extras = 0;
+  const count = (verb: 'joined' | 'left', total: number) =>
+    watcher.waitFor(`${total} crowd members ${verb}`, lobbyHolds((verb === 'joined' ? total : 0) + 1 + extras), 180_000);
+  return {
+    url,
+    server,
+    from,
+    to,
+    extra: async (name) => {
+      extras++;
+      return open(await signUp(url, name));
+    },
+    targets: cookies.map((cookie) => ({ cookie })),
+    everyoneIn: (total) => count('joined', total),
+    everyoneOut: (total) => count('left', total),
+  };
 };
+
+const setUp = (lab: RealtimeLab): SetUp => (isRoomsLab(lab) ? setUpRooms(lab) : setUp03);
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios: each measures, the tests below assert
 
-async function burstScenario(t: TestContext, lab: Lab) {
+async function burstScenario(t: TestContext, lab: RealtimeLab) {
   const crowdNames = Array.from({ length: SCALE.burst }, (_, i) => `crowd-${i}`);
-  const { url, from, to, targets, everyoneIn } = await lab.setUp(t, { crowd: crowdNames });
+  const { url, from, to, targets, everyoneIn } = await setUp(lab)(t, { crowd: crowdNames });
   const crowd = await Crowd.start(t);
-  const quiet = await measureLatency({ from, to, say: lab.say, intervalMs: PROBE_MS, count: PROBES, maxMs: 60_000 });
+  const quiet = await measureLatency({ from, to, intervalMs: PROBE_MS, count: PROBES, maxMs: 60_000 });
   const [before, overflowsBefore] = [rss(), await listenOverflows()];
   const memory = sampleMemory(t);
   const loop = watchEventLoop(t);
   const allIn = everyoneIn(SCALE.burst);
   const burst = crowd.request<BurstResult>({ op: 'burst', url, targets });
-  const loud = await measureLatency({ from, to, say: lab.say, intervalMs: PROBE_MS, count: PROBES, maxMs: 180_000, until: burst });
+  const loud = await measureLatency({ from, to, intervalMs: PROBE_MS, count: PROBES, maxMs: 180_000, until: burst });
   const result = await burst;
   await allIn;
   const [peak, stood] = [memory.stop(), loop.stop()];
@@ -264,50 +274,50 @@ async function burstScenario(t: TestContext, lab: Lab) {
   await figure(t, `${lab.name} burst`, `${result.opened}/${SCALE.burst} opened in ${ms(result.ms)}${overflows === undefined ? '' : ` (listen-queue overflows: ${overflows})`}`);
   await figure(t, `${lab.name} burst memory`, `${mib(before)} before, peak ${mib(peak.rss)} RSS (+${mib(peak.rss - before)}); bound +${mib(HEAP_SLACK + SCALE.burst * PER_CONNECTION)}`);
   await figure(t, `${lab.name} burst event loop`, `stood still for up to ${ms(stood)}`);
-  const p99 = await reportLatency(t, `${lab.name} burst`, quiet, loud);
+  await reportLatency(t, lab, 'burst', quiet, loud);
   await crowd.request({ op: 'close' });
-  return { result, growth: peak.rss - before, p99 };
+  return { result, growth: peak.rss - before };
 }
 
-async function stallScenario(t: TestContext, lab: Lab) {
+async function stallScenario(t: TestContext, lab: RealtimeLab) {
   const crowdNames = Array.from({ length: SCALE.stalled }, (_, i) => `crowd-${i}`);
   // A long heartbeat, so that the clients are dropped for not reading, not for not answering pings.
-  const { server, url, from, to, extra, targets, everyoneIn, everyoneOut } = await lab.setUp(t, { heartbeatMs: 600_000, crowd: crowdNames });
+  const { server, url, from, to, extra, targets, everyoneIn, everyoneOut } = await setUp(lab)(t, { heartbeatMs: 600_000, crowd: crowdNames });
   const talker = await extra('talker');
   const crowd = await Crowd.start(t);
-  const quiet = await measureLatency({ from, to, say: lab.say, intervalMs: PROBE_MS, count: PROBES, maxMs: 60_000 });
+  const quiet = await measureLatency({ from, to, intervalMs: PROBE_MS, count: PROBES, maxMs: 60_000 });
   const drops: string[] = [];
   server.hub.on('drop', (_who: string, reason: string) => drops.push(reason));
   const allIn = everyoneIn(SCALE.stalled);
-  await crowd.request({ op: 'stall', lab: lab.name, url, targets });
+  await crowd.request({ op: 'stall', url, targets });
   await allIn;
   const before = rss();
   const memory = sampleMemory(t);
   const loop = watchEventLoop(t);
   // Under attack until the server has dropped every stalled client and cleaned up after it.
   const allOut = everyoneOut(SCALE.stalled);
-  const talked = talk(talker, lab.say, allOut);
-  const loud = await measureLatency({ from, to, say: lab.say, intervalMs: PROBE_MS, count: PROBES, maxMs: 240_000, until: allOut });
+  const talked = talk(talker, allOut);
+  const loud = await measureLatency({ from, to, intervalMs: PROBE_MS, count: PROBES, maxMs: 240_000, until: allOut });
   await allOut;
   const messages = await talked;
   const [peak, stood] = [memory.stop(), loop.stop()];
   await figure(t, `${lab.name} stalled`, `${drops.length}/${SCALE.stalled} dropped ("${[...new Set(drops)].join('", "')}") after ${messages} messages of 1.9 KB`);
-  await figure(t, `${lab.name} stalled memory`, `${mib(before)} before, peak ${mib(peak.rss)} RSS (+${mib(peak.rss - before)}); bound +${mib(SCALE.stalled * perStalled(lab.maxBuffered))}`);
+  await figure(t, `${lab.name} stalled memory`, `${mib(before)} before, peak ${mib(peak.rss)} RSS (+${mib(peak.rss - before)}); bound +${mib(SCALE.stalled * perStalled(lab.maxBufferedBytes))}`);
   await figure(t, `${lab.name} stalled event loop`, `stood still for up to ${ms(stood)}`);
-  const p99 = await reportLatency(t, `${lab.name} stalls`, quiet, loud);
+  await reportLatency(t, lab, 'stalls', quiet, loud);
   await crowd.request({ op: 'close' });
-  return { drops, growth: peak.rss - before, p99 };
+  return { drops, growth: peak.rss - before };
 }
 
 /**
  * One client that never reads, in front of a talker with short (200-character) messages, each
  * sent once the previous one is back (so every frame is a write of its own), until the server
- * drops it. Returns the longest the event loop stood still meanwhile.
+ * drops it. Reports the longest the event loop stood still meanwhile.
  */
-async function freezeScenario(t: TestContext, lab: Lab) {
-  const { server, url, extra, targets } = await lab.setUp(t, { heartbeatMs: 600_000, crowd: ['crowd-0'] });
+async function freezeScenario(t: TestContext, lab: RealtimeLab) {
+  const { server, url, extra, targets } = await setUp(lab)(t, { heartbeatMs: 600_000, crowd: ['crowd-0'] });
   const talker = await extra('talker');
-  const frozen = lab.name === '03' ? connectSilently03(url, targets[0]!.query!) : connectSilently04(url, targets[0]!.cookie!);
+  const frozen = connectSilently(url, targets[0]!);
   t.after(() => frozen.destroy());
   await within(30_000, 'the frozen client to connect', once(frozen, 'connect'));
   let dropped = false;
@@ -317,129 +327,100 @@ async function freezeScenario(t: TestContext, lab: Lab) {
   let echoed = 0;
   await new Promise<void>((resolve) => {
     const pump = () => {
-      if (!dropped && loop.more() && loop.turns === echoed) talker.send(lab.say(`${loop.turn()} ${'x'.repeat(200)}`));
+      if (!dropped && loop.more() && loop.turns === echoed) talker.send(sendFrame(`${loop.turn()} ${'x'.repeat(200)}`));
       if ((dropped || !loop.more()) && echoed === loop.turns) resolve();
     };
     talker.listen((frame) => frame.type === 'entry' && frame.entry.text.endsWith('x'.repeat(200)) && (echoed++, pump()));
     pump();
   });
   // A ping through the hub after the drop: it comes back once the clean-up is over.
-  talker.send(lab.say('after the drop'));
+  talker.send(sendFrame('after the drop'));
   await talker.waitFor('the message after the drop', (f) => f.type === 'entry' && f.entry.text === 'after the drop');
   const longest = stillness.stop();
-  await figure(t, `${lab.name} freeze`, `${loop.turns} messages of 200 characters until the drop; the event loop stood still for up to ${ms(longest)}`);
-  return { dropped, longest };
+  await figure(t, `${lab.name} freeze`, `${loop.turns} messages of 200 characters until the drop, every one echoed`);
+  await assertTiming(t, `${lab.name} freeze: longest event-loop stall`, longest, lab.timing?.eventLoopMs);
+  return { dropped };
 }
 
 /**
  * One client floods at 10x the lab's rate limit while three timed pairs talk under it (a probe
  * every 60 ms each, for enough samples); asserts the flooder is throttled, not disconnected, and
- * the pairs' p99 stays within 2x.
+ * told why, and that the pairs lose nothing.
  */
-async function floodScenario(
-  t: TestContext,
-  { lab, url, pairs, rate, target, frame }: { lab: Lab; url: string; pairs: { from: Stream; to: Stream; tag: string }[]; rate: { perSecond: number; burst: number }; target: Target; frame: 'send' | 'send' },
-) {
+async function floodScenario(t: TestContext, lab: RealtimeLab) {
+  const { url, pairs, target } = isRoomsLab(lab) ? await floodStageRooms(t, lab) : await floodStage03(t, lab);
   const crowd = await Crowd.start(t);
   const measure = async (until?: Promise<unknown>): Promise<LatencyRun> => {
     const count = QUICK ? 80 : 250;
-    const runs = await Promise.all(pairs.map((pair) => measureLatency({ ...pair, say: lab.say, intervalMs: LIMITED_PROBE_MS, count, maxMs: 120_000, until })));
+    const runs = await Promise.all(pairs.map((pair) => measureLatency({ ...pair, intervalMs: LIMITED_PROBE_MS, count, maxMs: 120_000, until })));
     return { samples: runs.flatMap((run) => run.samples), sent: runs.reduce((sum, run) => sum + run.sent, 0) };
   };
   const quiet = await measure();
+  const { rate } = lab;
   const perSecond = 10 * rate.perSecond;
-  const flooded = crowd.request<FloodResult>({ op: 'flood', url, target, frame, perSecond, ms: FLOOD_MS });
+  const flooded = crowd.request<FloodResult>({ op: 'flood', url, target, perSecond, ms: FLOOD_MS });
   const loud = await measure(flooded);
   const result = await flooded;
   const allowed = rate.burst + (rate.perSecond * FLOOD_MS) / 1000;
   const refused = result.errors['rate-limited'] ?? 0;
   await figure(t, `${lab.name} flood`, `${result.sent} sent at ${perSecond}/s, ${result.accepted} let through (burst + rate x time = ${allowed}), ${refused} refused "rate-limited"`);
-  const p99 = await reportLatency(t, `${lab.name} flood`, quiet, loud);
+  await reportLatency(t, lab, 'flood', quiet, loud);
   assert.equal(result.closedWith, undefined, 'the flooder is throttled, not disconnected');
   assert.ok(result.accepted <= allowed + 5, `at most burst + rate x time got through: ${result.accepted}`);
   assert.equal(result.accepted + refused, result.sent, 'every frame was let through or refused');
-  assert.match(result.firstError ?? '', /Slow down: at most 20 frames a second/);
-  assertLatency(p99.quiet, p99.attack, `${lab.name} flood`);
+  assert.match(result.firstError ?? '', new RegExp(`^Slow down: at most ${rate.perSecond} `));
+}
+
+/** Lab 03 with its real rate limit: three pairs of windows, the flooder a third user window. */
+async function floodStage03(t: TestContext, lab: RealtimeLab) {
+  const { url, open } = await lab03(t, { rate: lab.rate });
+  const pairs: { from: Stream; to: Stream; tag: string }[] = [];
+  for (let i = 0; i < 3; i++) pairs.push({ from: await open('user'), to: await open('agent'), tag: `probe${i}` });
+  return { url, pairs, target: { query: 'role=user' } };
+}
+
+/** Lab 04 or 05 with its real rate limit: three pairs in the lobby, and the flooder. */
+async function floodStageRooms(t: TestContext, lab: RoomsLab) {
+  const { url, open } = await roomsServer(t, lab, { rate: lab.rate });
+  const flooder = await signUp(url, 'flooder');
+  const pairs: { from: Stream; to: Stream; tag: string }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const [from, to] = [await open(await signUp(url, `probe-from-${i}`)), await open(await signUp(url, `probe-to-${i}`))];
+    pairs.push({ from, to, tag: `probe${i}` });
+  }
+  return { url, pairs, target: { cookie: flooder } };
 }
 
 // ---------------------------------------------------------------------------------------------
 
-describe('03 realtime: floods and stalls', () => {
-  it(`${SCALE.burst} connections opened in a burst: welcomed up to ${MAX_WINDOWS} windows, the rest refused with 503; memory stays under the bound`, async (t) => {
-    const { result, growth } = await burstScenario(t, LAB03);
-    const room = Math.min(SCALE.burst, MAX_WINDOWS - 2);
-    assert.equal(result.opened, room, `the pair and ${room} more windows`);
-    assert.deepEqual(result.failed, Array(SCALE.burst - room).fill('HTTP 503'), 'the others were told the chat is full');
-    assert.ok(growth <= HEAP_SLACK + SCALE.burst * PER_CONNECTION, `+${mib(growth)}`);
-  });
+for (const lab of REALTIME_LABS) {
+  describe(`${lab.suite}: floods and stalls`, () => {
+    // Every lab lets the whole burst in, lab 03 included: it has no cap on windows. A thousand
+    // windows of lab 03 are far past its use (a support chat, or a class projecting it), and
+    // every message then costs a thousand writes, but a crowd of tabs must still not make it
+    // lose a message, crash or grow without bound. That is what is checked; its timings only
+    // reported. (A full run's 1,000 windows pass; refusing some would need a cap that lab 03
+    // does not teach.)
+    it(`${SCALE.burst} connections opened in a burst: every one welcomed, the timed pair loses nothing, memory stays under the bound; p99 ${timing(lab, 'within 2x of quiet')}`, async (t) => {
+      const { result, growth } = await burstScenario(t, lab);
+      assert.deepEqual(result.failed, [], 'every connection opened');
+      assert.equal(result.opened, SCALE.burst);
+      assert.ok(growth <= HEAP_SLACK + SCALE.burst * PER_CONNECTION, `+${mib(growth)}`);
+    });
 
-  it(`${SCALE.burst} connections opened in a burst: the real pair's p99 stays within 2x`, async (t) => {
-    const { p99 } = await burstScenario(t, LAB03);
-    assertLatency(p99.quiet, p99.attack, '03 burst');
-  });
+    it(`${SCALE.stalled} clients that never read are dropped ("it stopped reading"); memory stays under the bound; the others get every message in order; p99 ${timing(lab, 'within 2x of quiet')}`, async (t) => {
+      const { drops, growth } = await stallScenario(t, lab);
+      assert.deepEqual(drops, Array(SCALE.stalled).fill('it stopped reading'));
+      assert.ok(growth <= SCALE.stalled * perStalled(lab.maxBufferedBytes), `+${mib(growth)}`);
+    });
 
-  it(`${SCALE.stalled} clients that never read are dropped ("it stopped reading"); memory stays under the bound; the others get every message in order`, async (t) => {
-    const { drops, growth } = await stallScenario(t, LAB03);
-    assert.deepEqual(drops, Array(SCALE.stalled).fill('it stopped reading'));
-    assert.ok(growth <= SCALE.stalled * perStalled(MAX_BUFFERED_03), `+${mib(growth)}`);
-  });
+    it(`dropping a client that stopped reading: the others carry on, nothing lost; event-loop stall ${timing(lab, 'under 100 ms')}`, async (t) => {
+      const { dropped } = await freezeScenario(t, lab);
+      assert.ok(dropped, 'the client that stopped reading was dropped');
+    });
 
-  it(`${SCALE.stalled} clients that never read: the others' p99 stays within 2x while they are dropped`, async (t) => {
-    const { p99 } = await stallScenario(t, LAB03);
-    assertLatency(p99.quiet, p99.attack, '03 stalls');
+    it(`a client sending at 10x the rate limit is throttled with a clear error, the others lose nothing; p99 ${timing(lab, 'within 2x of quiet')}`, async (t) => {
+      await floodScenario(t, lab);
+    });
   });
-
-  it('dropping a client that stopped reading does not stop the server for others (under 100 ms)', async (t) => {
-    const { dropped, longest } = await freezeScenario(t, LAB03);
-    assert.ok(dropped);
-    assert.ok(longest < 100, `the event loop stood still for ${ms(longest)}`);
-  });
-
-  it('a client sending at 10x the rate limit is throttled with a clear error; p99 of the others within 2x', async (t) => {
-    const { url, open } = await lab03(t, { rate: RATE_03 });
-    const pairs: { from: Stream; to: Stream; tag: string }[] = [];
-    for (let i = 0; i < 3; i++) pairs.push({ from: await open('user'), to: await open('agent'), tag: `probe${i}` });
-    await floodScenario(t, { lab: LAB03, url, pairs, rate: RATE_03, target: { query: 'role=user' }, frame: 'send' });
-  });
-});
-
-describe('04 rooms-p2p: floods and stalls', () => {
-  it(`${SCALE.burst} connections opened in a burst: every one is welcomed and memory stays under the bound`, async (t) => {
-    const { result, growth } = await burstScenario(t, LAB04);
-    assert.deepEqual(result.failed, [], 'every connection opened');
-    assert.ok(growth <= HEAP_SLACK + SCALE.burst * PER_CONNECTION, `+${mib(growth)}`);
-  });
-
-  it(`${SCALE.burst} connections opened in a burst: the p99 of a pair in another room stays within 2x`, async (t) => {
-    const { p99 } = await burstScenario(t, LAB04);
-    assertLatency(p99.quiet, p99.attack, '04 burst');
-  });
-
-  it(`${SCALE.stalled} clients that never read are dropped ("it stopped reading"); memory stays under the bound; the others get every message in order`, async (t) => {
-    const { drops, growth } = await stallScenario(t, LAB04);
-    assert.deepEqual(drops, Array(SCALE.stalled).fill('it stopped reading'));
-    assert.ok(growth <= SCALE.stalled * perStalled(MAX_BUFFERED_04), `+${mib(growth)}`);
-  });
-
-  it(`${SCALE.stalled} clients that never read: the others' p99 stays within 2x while they are dropped`, async (t) => {
-    const { p99 } = await stallScenario(t, LAB04);
-    assertLatency(p99.quiet, p99.attack, '04 stalls');
-  });
-
-  it('dropping a client that stopped reading does not stop the server for others (under 100 ms)', async (t) => {
-    const { dropped, longest } = await freezeScenario(t, LAB04);
-    assert.ok(dropped);
-    assert.ok(longest < 100, `the event loop stood still for ${ms(longest)}`);
-  });
-
-  it('a client sending at 10x the rate limit is throttled with a clear error; p99 of the others within 2x', async (t) => {
-    const { url, open } = await lab04(t, { rate: RATE });
-    const flooder = await signUp(url, 'flooder');
-    const pairs: { from: Stream; to: Stream; tag: string }[] = [];
-    for (let i = 0; i < 3; i++) {
-      const [from, to] = [await open(await signUp(url, `probe-from-${i}`)), await open(await signUp(url, `probe-to-${i}`))];
-      pairs.push({ from, to, tag: `probe${i}` });
-    }
-    await floodScenario(t, { lab: LAB04, url, pairs, rate: RATE, target: { cookie: flooder }, frame: 'send' });
-  });
-});
+}

@@ -2,8 +2,8 @@
  * Random and mutated frames for `fuzz.stress.ts`, and what each lab must answer to each one.
  *
  * The expectations are written here again from the protocol documents (lab 03's README, lab 04's
- * PROTOCOL.md), not imported from the labs: a fuzzer that asked the lab's own parser what the
- * answer should be would agree with every bug in it.
+ * PROTOCOL.md, which lab 05 shares), not imported from the labs: a fuzzer that asked the lab's
+ * own parser what the answer should be would agree with every bug in it.
  *
  * Not a test file.
  */
@@ -44,9 +44,9 @@ export type Expect =
   /** One of these frame types (for `time`, with this id), or one error with one of these codes. */
   | { kind: 'reply'; types: string[]; errors: string[]; id?: number; orNothing?: boolean };
 
-/** A lab's protocol, as the fuzzer sees it. */
+/** A lab's protocol, as the fuzzer sees it: lab 03's, or lab 04's (which lab 05 speaks too). */
 export interface Protocol {
-  lab: '03' | '04';
+  name: '03' | '04';
   /** A valid frame for `me` to send. */
   valid(rng: Rng, me: string): Record<string, unknown>;
   /** Where a wrong type can go in `frame`: paths of fields. */
@@ -119,8 +119,8 @@ function transport(wire: Wire): Expect | { parsed: unknown } {
 // ---------------------------------------------------------------------------------------------
 // Lab 03: send, end, typing (README "The protocol: JSON frames")
 
-export const LAB03: Protocol = {
-  lab: '03',
+export const PROTOCOL_03: Protocol = {
+  name: '03',
   valid: (rng) => (rng.chance(0.1) ? { type: 'typing' } : { type: 'send', text: randomText(rng) }),
   fields: (frame) => (frame.type === 'send' ? [['type'], ['text']] : [['type']]),
   strangers: ['say', 'command', 'signal', 'time', 'welcome', 'entry', 'presence', 'error', 'SEND', 'Send', 'send ', 'typing\u0000', 'END'],
@@ -147,7 +147,7 @@ export const LAB03: Protocol = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Lab 04: send, command, signal, time (PROTOCOL.md)
+// Lab 04's protocol, which lab 05 speaks too: send, command, signal, time (PROTOCOL.md)
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,32}$/;
 const ROOMS = ['r0', 'r1', 'r2', 'R1', 'games', 'lobby', 'LOBBY', '', ' ', 'a b', '<b>', 'x'.repeat(33), 'r1\n', '\u202er1'];
@@ -169,8 +169,8 @@ function signalData(rng: Rng): Record<string, unknown> {
   }
 }
 
-export const LAB04: Protocol = {
-  lab: '04',
+export const PROTOCOL_04: Protocol = {
+  name: '04',
   valid(rng, me) {
     const roll = rng.next();
     if (roll < 0.5) return { type: 'send', text: randomText(rng) };

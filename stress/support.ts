@@ -1,7 +1,8 @@
 /**
- * What every stress file shares: the scale (`STRESS=quick` or full), a seeded random source,
- * deadlines, percentiles, memory sampling, figures, a light WebSocket client, and the two labs'
- * real servers on 127.0.0.1, port 0, in temporary folders.
+ * What every stress file shares: the scale (`STRESS=quick` or full), the one switch that decides
+ * whether timings are asserted ({@link assertTiming}), a seeded random source, deadlines,
+ * percentiles, memory sampling, figures, a light WebSocket client, and the realtime labs (03, 04
+ * and 05): what each one is, and its real server on 127.0.0.1, port 0, in temporary folders.
  *
  * Not a test file: `npm run test:stress` runs `stress/*.stress.ts`.
  */
@@ -16,16 +17,24 @@ import { fileURLToPath } from 'node:url';
 import { tempDir } from '@chat-lab/test-support';
 import WebSocket from 'ws';
 import { parseLine as parseLine03 } from '../labs/03-realtime/server/core/log-format.ts';
-import { startServer as startServer03, type ServerOptions as Options03 } from '../labs/03-realtime/server/server.ts';
+import * as server03 from '../labs/03-realtime/server/server.ts';
+import { AccountStore as AccountStore04 } from '../labs/04-rooms-p2p/server/accounts/store.ts';
+import { buildClientIfStale as buildClient04 } from '../labs/04-rooms-p2p/server/client-build.ts';
 import { parseLine as parseLine04 } from '../labs/04-rooms-p2p/server/core/log-format.ts';
-import { startServer as startServer04, type ServerOptions as Options04 } from '../labs/04-rooms-p2p/server/server.ts';
+import * as server04 from '../labs/04-rooms-p2p/server/server.ts';
+import { AccountStore as AccountStore05 } from '../labs/05-scale/server/accounts/store.ts';
+import { buildClientIfStale as buildClient05 } from '../labs/05-scale/server/client-build.ts';
+import { parseLine as parseLine05 } from '../labs/05-scale/server/core/log-format.ts';
+import { RATE_LIMIT as RATE_LIMIT_05 } from '../labs/05-scale/server/config.ts';
+import { REGISTRATION_LIMITS as REGISTRATION_LIMITS_05 } from '../labs/05-scale/server/core/registration-limit.ts';
+import * as server05 from '../labs/05-scale/server/server.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // ---------------------------------------------------------------------------------------------
 // Scale
 
-/** `STRESS=quick` is what CI runs (about two minutes); unset or `full` runs the issue's numbers. */
+/** `STRESS=quick` is what CI runs (a tenth of the size, about three minutes); unset or `full` runs the full numbers. */
 export const QUICK = readScale(process.env.STRESS);
 
 function readScale(value: string | undefined): boolean {
@@ -187,15 +196,49 @@ export function knownBug(reason: string): string | false {
   return process.env.STRESS_BUGS ? false : `BUG (reported): ${reason}`;
 }
 
-/**
- * Latency is compared with a tolerance: at most twice the quiet p99, plus this floor, so that
- * scheduling noise on a shared 2-core machine cannot fail the test by itself.
- */
-export const LATENCY_FLOOR_MS = 5;
+// ---------------------------------------------------------------------------------------------
+// Timings: the one switch
 
-export function assertLatency(quietP99: number, attackP99: number, what: string): void {
-  const limit = 2 * quietP99 + LATENCY_FLOOR_MS;
-  assert.ok(attackP99 <= limit, `${what}: p99 ${ms(attackP99)} under attack, more than 2 x ${ms(quietP99)} quiet + ${LATENCY_FLOOR_MS} ms = ${ms(limit)}`);
+/**
+ * Whether timings are asserted. A full run (`npm run test:stress`, on a machine of its own)
+ * asserts them; the quick run (`STRESS=quick`, what CI runs) only prints them: on a loaded
+ * 2-core machine the scheduler alone moves a p99 or an event-loop stall past any fair limit.
+ * Everything else (nothing lost, nothing crashed, memory bounds, clear refusals) is asserted in
+ * both.
+ */
+export const ASSERT_TIMING = !QUICK;
+
+/**
+ * The timing limits a lab is held to in a full run. Only lab 05 has them: its lesson is speed.
+ * Labs 03 and 04 are the plain versions (robust for a class, nothing that only serves speed):
+ * their timings are reported, never asserted.
+ */
+export interface TimingLimits {
+  /** A well-behaved pair's p99 under attack is at most `p99Ratio` x its quiet p99, plus `p99FloorMs`… */
+  p99Ratio: number;
+  /** …a floor, so that scheduling noise on a shared 2-core machine cannot fail the check by itself. */
+  p99FloorMs: number;
+  /** The event loop (where the server lives) never stands still longer than this. */
+  eventLoopMs: number;
+}
+
+export const LAB05_TIMING: TimingLimits = { p99Ratio: 2, p99FloorMs: 5, eventLoopMs: 100 };
+
+/** The p99 limit under attack for a lab with limits, from its quiet p99; undefined for a lab without. */
+export function p99Limit(limits: TimingLimits | undefined, quietP99: number): number | undefined {
+  return limits && limits.p99Ratio * quietP99 + limits.p99FloorMs;
+}
+
+/**
+ * Reports a timing (`# FIGURE label: …`, in ms) with its limit, and asserts it only when
+ * {@link ASSERT_TIMING} says so and the lab has a limit (`limit` undefined: reported only).
+ * The one place where a stress test asserts a time.
+ */
+export async function assertTiming(t: TestContext, label: string, value: number, limit: number | undefined): Promise<void> {
+  const verdict =
+    limit === undefined ? 'no limit for this lab: reported only' : `limit ${ms(limit)}${ASSERT_TIMING ? ', asserted' : ', not asserted in a quick run'}`;
+  await figure(t, label, `${ms(value)} (${verdict})`);
+  if (ASSERT_TIMING && limit !== undefined) assert.ok(value <= limit, `${label}: ${ms(value)}, over the limit of ${ms(limit)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,7 +268,7 @@ export class Stream {
     this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
   }
 
-  /** Opens `/ws?query` (with a cookie for lab 04) and resolves once the socket is open. */
+  /** Opens `/ws?query` (with a cookie for labs 04 and 05) and resolves once the socket is open. */
   static async open(url: string, query = '', headers: Record<string, string> = {}): Promise<Stream> {
     const socket = new WebSocket(`${url.replace(/^http/, 'ws')}ws${query ? `?${query}` : ''}`, { headers });
     const stream = new Stream(socket);
@@ -307,13 +350,12 @@ export interface LatencyRun {
  * meanwhile go out late, and that second counts in their time, as it would for a person whose
  * message waited (no "coordinated omission").
  *
- * The interval is the pace of a person typing, not a wait for something to happen: lab 04 refuses
- * more than 20 frames a second, so its probes must keep under that.
+ * The interval is the pace of a person typing, not a wait for something to happen: where a test
+ * keeps the labs' rate limit (20 frames a second), the probes must keep under it.
  */
 export async function measureLatency({
   from,
   to,
-  say,
   intervalMs,
   count,
   maxMs,
@@ -322,8 +364,6 @@ export async function measureLatency({
 }: {
   from: Stream;
   to: Stream;
-  /** The frame that carries a chat message in this lab. */
-  say: (text: string) => object;
   intervalMs: number;
   count: number;
   maxMs: number;
@@ -358,7 +398,7 @@ export async function measureLatency({
         const due = Math.floor((now - started + intervalMs / 2) / intervalMs);
         while (dueAt.length < due && !(dueAt.length >= count && settled)) {
           dueAt.push(Math.min(started + (dueAt.length + 1) * intervalMs, performance.now()));
-          from.send(say(`${tag} ${dueAt.length - 1}`));
+          from.send(sendFrame(`${tag} ${dueAt.length - 1}`));
         }
         if ((dueAt.length >= count && settled) || now - started >= maxMs) {
           clearInterval(timer);
@@ -379,10 +419,116 @@ export async function measureLatency({
 }
 
 // ---------------------------------------------------------------------------------------------
-// The labs' real servers
+// The realtime labs
 
-export const say03 = (text: string) => ({ type: 'send', text });
-export const send04 = (text: string) => ({ type: 'send', text });
+/** The frame that carries a chat message (or a typed command), in every realtime lab. */
+export const sendFrame = (text: string) => ({ type: 'send', text });
+
+/** What the stress scenarios need to know of any realtime lab. */
+export interface RealtimeLab {
+  /** The lab's number: its suites are named after it. */
+  name: '03' | '04' | '05';
+  /** The prefix of its suites' names, as in the lab's own tests: `'04 rooms-p2p'`. */
+  suite: string;
+  /** Its folder (absolute, with a trailing slash), where `server/main.ts` starts it as `npm run lab:NN` does. */
+  dir: string;
+  /** Who a chat message comes from: lab 03 has roles, the others accounts. */
+  accounts: boolean;
+  parseLine(line: string): { from: string | null; text: string } | undefined;
+  /** Its own rate limit, frames a second per connection. */
+  rate: { perSecond: number; burst: number };
+  /** A client that leaves more than this unread is dropped. */
+  maxBufferedBytes: number;
+  /** What a full run holds its timings to; undefined: they are reported, never asserted. */
+  timing: TimingLimits | undefined;
+}
+
+/** Lab 04's protocol, accounts and rooms: labs 04 and 05. */
+export interface RoomsLab extends RealtimeLab {
+  name: '04' | '05';
+  accounts: true;
+  parseLine(line: string): { room: string | null; from: string | null; text: string } | undefined;
+  /** Starts its real server in-process: lab 04 takes a rate limit as an option, lab 05 (`RATE_LIMIT`) in its config. */
+  startServer(config: RoomsConfig, options: RoomsOptions): Promise<RoomsServer>;
+  /** Opens the lab's own account store on a data folder, to read what a server left there. */
+  openAccounts(dataDir: string): Promise<{ get(login: string): { lastName: string } | undefined; close(): Promise<void> }>;
+  /** Builds the web client if it is stale, as `npm run lab:NN` does first. */
+  buildClient(say: (line: string) => void): Promise<unknown>;
+  /** Registrations one address may make at once before a 429 (lab 05's limit); undefined: no limit (lab 04). */
+  registrationBurst: number | undefined;
+}
+
+export interface RoomsConfig {
+  port: number;
+  host: string;
+  logDir: string;
+  dataDir: string;
+  gate: number;
+}
+
+export interface RoomsOptions {
+  heartbeatMs?: number;
+  /** Frames a second per connection; lab 05 derives its burst from `perSecond`. */
+  rate: { perSecond: number; burst: number };
+}
+
+/** What the stress tests use of a running lab 04 or 05 server. */
+export interface RoomsServer {
+  urls: string[];
+  /** Emits `drop` (a client cut off) and `log-error`. */
+  hub: NodeJS.EventEmitter;
+  logPath: Promise<string>;
+  close(): Promise<void>;
+}
+
+const labDir = (folder: string) => fileURLToPath(new URL(`../labs/${folder}/`, import.meta.url));
+
+export const LAB03: RealtimeLab = {
+  name: '03',
+  suite: '03 realtime',
+  dir: labDir('03-realtime'),
+  accounts: false,
+  parseLine: parseLine03,
+  rate: server03.RATE,
+  maxBufferedBytes: server03.MAX_BUFFERED_BYTES,
+  timing: undefined,
+};
+
+export const LAB04: RoomsLab = {
+  name: '04',
+  suite: '04 rooms-p2p',
+  dir: labDir('04-rooms-p2p'),
+  accounts: true,
+  parseLine: parseLine04,
+  rate: server04.RATE,
+  maxBufferedBytes: server04.MAX_BUFFERED_BYTES,
+  timing: undefined,
+  startServer: server04.startServer,
+  openAccounts: (dataDir) => AccountStore04.open(dataDir),
+  buildClient: buildClient04,
+  registrationBurst: undefined,
+};
+
+export const LAB05: RoomsLab = {
+  name: '05',
+  suite: '05 scale',
+  dir: labDir('05-scale'),
+  accounts: true,
+  parseLine: parseLine05,
+  rate: { perSecond: RATE_LIMIT_05, burst: server05.BURST_FACTOR * RATE_LIMIT_05 },
+  maxBufferedBytes: server05.MAX_BUFFERED_BYTES,
+  timing: LAB05_TIMING,
+  startServer: (config, { rate, ...options }) => server05.startServer({ ...config, rateLimit: rate.perSecond }, options),
+  openAccounts: (dataDir) => AccountStore05.open(dataDir),
+  buildClient: buildClient05,
+  registrationBurst: REGISTRATION_LIMITS_05.burst,
+};
+
+export const isRoomsLab = (lab: RealtimeLab): lab is RoomsLab => lab.accounts;
+
+/** Every realtime lab, and those that speak lab 04's protocol: the scenarios run once per lab of a list. */
+export const REALTIME_LABS = [LAB03, LAB04, LAB05] as const;
+export const ROOMS_LABS = [LAB04, LAB05] as const;
 
 /** `close` that may be called again (a test closes the server to read its logs; the clean-up closes it too). */
 function closeOnce<T>(close: () => Promise<T>): () => Promise<T> {
@@ -391,9 +537,9 @@ function closeOnce<T>(close: () => Promise<T>): () => Promise<T> {
 }
 
 /** Lab 03's real server in a temporary log folder; closed when the test ends. */
-export async function lab03(t: TestContext, options: Options03 = {}) {
+export async function lab03(t: TestContext, options: server03.ServerOptions = {}) {
   const logDir = await tempDir(t, 'stress-03');
-  const running = await startServer03({ port: 0, host: '127.0.0.1', logDir, graceSeconds: 30 }, { rate: UNLIMITED, ...options });
+  const running = await server03.startServer({ port: 0, host: '127.0.0.1', logDir, graceSeconds: 30 }, { rate: UNLIMITED, ...options });
   const server = { ...running, close: closeOnce(running.close) };
   t.after(() => server.close());
   const url = server.urls[0]!;
@@ -409,17 +555,17 @@ export async function lab03(t: TestContext, options: Options03 = {}) {
 export const UNLIMITED = { perSecond: 1e9, burst: 1e9 };
 
 /**
- * Lab 04's real server in a temporary folder (accounts and logs), with no rate limit unless
- * `options.rate` says otherwise; closed when the test ends. `seed` writes accounts into the data
- * folder before the server starts (see {@link seedAccounts}).
+ * The real server of lab 04 or 05 in a temporary folder (accounts and logs), with no rate limit
+ * unless `options.rate` says otherwise; closed when the test ends. `seed` writes accounts into
+ * the data folder before the server starts (see {@link seedAccounts}).
  */
-export async function lab04(t: TestContext, options: Options04 = {}, seed: string[] = []) {
-  const dir = await tempDir(t, 'stress-04');
+export async function roomsServer(t: TestContext, lab: RoomsLab, options: Partial<RoomsOptions> = {}, seed: string[] = []) {
+  const dir = await tempDir(t, `stress-${lab.name}`);
   const logDir = join(dir, 'logs');
   const dataDir = join(dir, 'data');
   if (seed.length > 0) await seedAccounts(dataDir, seed);
-  const running = await startServer04({ port: 0, host: '127.0.0.1', logDir, dataDir, gate: 0 }, { rate: UNLIMITED, ...options });
-  const server = { ...running, close: closeOnce(running.close) };
+  const running = await lab.startServer({ port: 0, host: '127.0.0.1', logDir, dataDir, gate: 0 }, { rate: UNLIMITED, ...options });
+  const server = { ...running, close: closeOnce(() => running.close()) };
   t.after(() => server.close());
   const url = server.urls[0]!;
   const open = async (cookie: string, query = '') => {
@@ -433,9 +579,9 @@ export async function lab04(t: TestContext, options: Options04 = {}, seed: strin
 export const PASSWORD = 'correct horse battery';
 
 /**
- * Writes `accounts.json` with these logins (password {@link PASSWORD}) in lab 04's own format,
- * for crowds of hundreds of users. Their stored hashes name a tiny scrypt cost (N=16 instead of
- * 16384): the store reads the cost from each hash, so they log in through the real
+ * Writes `accounts.json` with these logins (password {@link PASSWORD}) in the format of labs 04
+ * and 05, for crowds of hundreds of users. Their stored hashes name a tiny scrypt cost (N=16
+ * instead of 16384): the store reads the cost from each hash, so they log in through the real
  * `POST /api/login` in microseconds instead of 60 ms of hashing each. Accounts the tests register
  * through the API get the real cost.
  */
@@ -463,6 +609,13 @@ export async function logIn(url: string, login: string, password = PASSWORD): Pr
   const res = await post(url, '/api/login', { login, password });
   assert.equal(res.status, 200, `log in ${login}: ${await res.text()}`);
   return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/** Registers `login` through the real API (with the real scrypt cost), logs in, and returns the session cookie. */
+export async function signUp(url: string, login: string, password = PASSWORD): Promise<string> {
+  const registered = await post(url, '/api/register', { firstName: 'Test', lastName: login, login, password, age: 30, gender: 'prefer not to say' });
+  assert.equal(registered.status, 201, `register ${login}: ${await registered.text()}`);
+  return logIn(url, login, password);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -493,4 +646,3 @@ export async function readLogs<T>(dir: string, parseLine: (line: string) => T | 
   return logs;
 }
 
-export { parseLine03, parseLine04 };
