@@ -4,7 +4,7 @@
  * JSON, no log, no rate limit: what is left is the cost of `ws` and the kernel.
  */
 import { WebSocket, WebSocketServer } from 'ws';
-import { announce, collectGarbageOnSignal } from './lib/server-side.ts';
+import { announce, collectGarbageOnSignal, exitOnSigterm } from './lib/server-side.ts';
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 });
 
@@ -18,3 +18,4 @@ wss.on('connection', (socket) => {
 
 wss.on('listening', () => announce((wss.address() as { port: number }).port));
 collectGarbageOnSignal();
+exitOnSigterm();

@@ -1,12 +1,14 @@
 /**
- * `npm run bench`: what each design costs. Runs, side by side, lab 04's real server and a bare
- * WebSocket relay (bench/bare-server.ts) under the same load, then lab 02 (polling) against
- * lab 03 (push), and prints every figure with the ratio lab04/bare.
+ * `npm run bench`: what each design costs. Runs, side by side under the same load, four servers:
+ * a bare WebSocket relay (bench/bare-server.ts), a relay that frames each message once
+ * (bench/frame-once-server.ts), lab 04 and lab 05, their real servers; then lab 02 (polling)
+ * against lab 03 (push). Prints every figure, lab 05's ratio to its baseline and each target.
  *
- *   npm run bench                  the full run, about 6 minutes; also redraws labs/03-realtime/docs/polling-vs-push.svg
+ *   npm run bench                  the full run, about 15 minutes; also redraws labs/03-realtime/docs/polling-vs-push.svg
  *   npm run bench -- --quick       smaller, under a minute
  *   npm run bench -- --json FILE   also writes every figure to FILE
  *   npm run bench -- --only a,c    only some parts: a, b, c (the three scenarios) and labs
+ *   npm run bench -- --servers frameOnce,lab05   only some servers: bare, frameOnce, lab04, lab05
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench   profiles the servers
  *
  * The servers and the load generator are child processes, pinned to different cores when
@@ -17,29 +19,39 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { bothServers, type IdleResult, type Pair, type SaturationResult, type SteadyResult } from './lab04-vs-bare.ts';
+import { allServers, type IdleResult, type Results, type SaturationResult, type SteadyResult } from './compare-servers.ts';
 import { compareLabs, type LabsResult } from './labs/compare-labs.ts';
 import { seedAccounts } from './lib/accounts.ts';
 import { REPO_ROOT } from './lib/children.ts';
+import { KINDS, isLab } from './lib/kinds.ts';
 import { FILES_NEEDED, busyCores, describeMachine } from './lib/machine.ts';
 import { FULL, QUICK, type Scale } from './lib/scale.ts';
-import { idleRows, labsTable, markdownTable, saturationRows, steadyRows, type Row } from './report.ts';
+import { idleRows, labsTable, markdownTable, saturationRows, steadyRows, targetLines, type Row } from './report.ts';
 import { pollingVsPushSvg } from './svg.ts';
 
 /** The whole run stops by itself past this, whatever is going on. */
-const RUN_LIMIT_MS = 10 * 60_000;
+const RUN_LIMIT_MS = 25 * 60_000;
 const PARTS = ['a', 'b', 'c', 'labs'] as const;
 const CHART = join(REPO_ROOT, 'labs', '03-realtime', 'docs', 'polling-vs-push.svg');
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    only: { type: 'string' },
+    servers: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
 });
 if (flags.help) {
-  console.log('usage: npm run bench -- [--quick] [--json FILE] [--only a,b,c,labs]');
+  console.log(`usage: npm run bench -- [--quick] [--json FILE] [--only ${PARTS.join(',')}] [--servers ${KINDS.join(',')}]`);
   process.exit(0);
 }
 const only = new Set(flags.only ? flags.only.split(',') : PARTS);
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only takes ${PARTS.join(', ')}, not "${part}"`);
+const servers = flags.servers ? flags.servers.split(',') : KINDS;
+for (const kind of servers) if (!(KINDS as string[]).includes(kind)) throw new Error(`--servers takes ${KINDS.join(', ')}, not "${kind}"`);
+const kinds = KINDS.filter((kind) => servers.includes(kind));
 setTimeout(() => {
   console.error(`The benchmark ran over ${RUN_LIMIT_MS / 60_000} minutes: stopping.`);
   process.exit(1);
@@ -67,7 +79,7 @@ console.log(
 for (const note of notes) console.log(`  note: ${note}`);
 
 const tempRoot = await mkdtemp(join(tmpdir(), 'chat-lab-bench-'));
-const results: { a?: Pair<SaturationResult>; b?: Pair<SteadyResult & { connectSeconds: number }>; c?: Pair<IdleResult>; labs?: LabsResult } = {};
+const results: { a?: Results<SaturationResult>; b?: Results<SteadyResult & { connectSeconds: number }>; c?: Results<IdleResult>; labs?: LabsResult } = {};
 const timings: Record<string, number> = {};
 const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
@@ -78,24 +90,24 @@ const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
   }
 };
 try {
-  const people = Math.max(only.has('a') ? scale.saturation.clients : 0, only.has('b') ? scale.steady.clients : 0, only.has('c') ? scale.idle.connections : 0);
+  const people = !kinds.some(isLab) ? 0 : Math.max(only.has('a') ? scale.saturation.clients : 0, only.has('b') ? scale.steady.clients : 0, only.has('c') ? scale.idle.connections : 0);
   if (people > 0) await seedAccounts(join(tempRoot, 'data'), people);
   if (only.has('a')) {
     console.log(`\n(a) saturation: N=${scale.saturation.clients}, ${scale.saturation.senders} senders, rate doubled from ${scale.saturation.startRate} msg/s`);
-    results.a = await timed('a', () => bothServers<SaturationResult>('(a)', { scenario: 'saturation', ...scale.saturation }, tempRoot));
+    results.a = await timed('a', () => allServers<SaturationResult>(kinds, '(a)', { scenario: 'saturation', ...scale.saturation }, tempRoot));
   }
   if (only.has('b')) {
     const { clients, rate, seconds } = scale.steady;
     console.log(`\n(b) steady: N=${clients}, ${rate} msg/s for ${seconds} s`);
-    results.b = await timed('b', () => bothServers('(b)', { scenario: 'steady', ...scale.steady }, tempRoot));
+    results.b = await timed('b', () => allServers(kinds, '(b)', { scenario: 'steady', ...scale.steady }, tempRoot));
   }
   if (only.has('c')) {
     const { connections, points, rounds } = scale.idle;
     console.log(`\n(c) idle: C=${connections} connections, ${rounds} round(s)`);
     results.c = await timed('c', async () => {
-      const all: Pair<IdleResult>[] = [];
-      for (let round = 1; round <= rounds; round++) all.push(await bothServers<IdleResult>(`(c) round ${round}:`, { scenario: 'idle', connections, points }, tempRoot));
-      return { bare: medianRound(all.map((pair) => pair.bare)), lab04: medianRound(all.map((pair) => pair.lab04)) };
+      const all: Results<IdleResult>[] = [];
+      for (let round = 1; round <= rounds; round++) all.push(await allServers<IdleResult>(kinds, `(c) round ${round}:`, { scenario: 'idle', connections, points }, tempRoot));
+      return Object.fromEntries(kinds.map((kind) => [kind, medianRound(all.map((round) => round[kind]))])) as Results<IdleResult>;
     });
   }
   if (only.has('labs')) {
@@ -114,7 +126,7 @@ const rows: Row[] = [
 ];
 const seconds = (performance.now() - started) / 1000;
 console.log(`\nResults (${scale.name} run, ${new Date().toISOString().slice(0, 16)}Z, ${seconds.toFixed(0)} s)\n`);
-if (rows.length) console.log(`${markdownTable(rows)}\n`);
+if (rows.length) console.log(`${markdownTable(rows)}\n\n${targetLines(rows)}\n`);
 if (results.labs) console.log(`${labsTable(results.labs)}\n`);
 console.log(`Noise: ${noiseSummary()}; other work after the run: ${busyAfter.toFixed(2)} cores.`);
 for (const note of notes) console.log(`Note: ${note}`);

@@ -1,6 +1,6 @@
 /**
- * Accounts for lab 04's crowd. Registering through the API costs one scrypt hash at the lab's
- * real cost (N=16384, ~60 ms on 2 cores) and logging in costs another: 5000 people would take
+ * Accounts for the crowd of labs 04 and 05. Registering through the API costs one scrypt hash
+ * at the lab's real cost (N=16384, ~60 ms on 2 cores) and logging in costs another: 5000 people would take
  * minutes of hashing before the first message. So the benchmark writes its accounts straight
  * into a *temporary* `accounts.json`, in the lab's own format, with hashes at a tiny scrypt cost
  * (N=16). The lab reads the cost from each stored hash, so these accounts log in through the

@@ -1,6 +1,6 @@
 /**
- * How big each scenario is: the issue's numbers for a full run (about 6 minutes on a 2-core
- * machine), and smaller ones for `--quick` (under a minute).
+ * How big each scenario is: the full run's numbers (about 15 minutes on a 2-core machine, four
+ * servers), and smaller ones for `--quick` (about 2 minutes).
  */
 import type { SaturationJob, SteadyJob } from '../load/scenarios.ts';
 
@@ -38,7 +38,7 @@ export const FULL: Scale = {
 
 export const QUICK: Scale = {
   name: 'quick',
-  saturation: { clients: 100, senders: 10, startRate: 500, seconds: 0.8, drainMs: 1000, maxSteps: 3, lowRate: 20 },
+  saturation: { clients: 100, senders: 10, startRate: 1000, seconds: 0.8, drainMs: 1000, maxSteps: 5, lowRate: 20 },
   steady: { clients: 300, senders: 30, rate: 50, seconds: 2, drainMs: 2000 },
   idle: { connections: 1000, points: 2, rounds: 1 },
   labs: { pollIntervalsMs: [1000, 250], messages: 6, logLines: [1_000, 10_000, 100_000], refreshes: 40 },

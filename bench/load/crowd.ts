@@ -1,16 +1,16 @@
 /**
- * A crowd of WebSocket clients in one process, talking to lab 04 or to the bare relay. Every
+ * A crowd of WebSocket clients in one process, talking to a lab or to one of the relays. Every
  * benchmark message carries, in its text, who sent it, its number and when it left; every
  * client reads those four numbers back from what it receives, with the sender's clock: one
  * process, one clock (`performance.now()`), so latencies need no clock sync.
  */
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
+import { isLab, type Kind } from '../lib/kinds.ts';
+import { RawClient } from './raw-client.ts';
 
 /** Which server, and where. */
 export interface Target {
-  kind: 'lab04' | 'bare';
+  kind: Kind;
   port: number;
   pid: number;
   /** Where the server writes its memory use after a GC (see lib/server-side.ts). */
@@ -25,7 +25,7 @@ export const micros = () => Math.round(performance.now() * 1000);
 
 /**
  * Every benchmark message's text starts with `~`, then four numbers: `~step sender seq micros`.
- * Lab 04 sends it back inside an entry (`…"text":"~1 4 17 2093311"}}`), the bare relay as it was
+ * A lab sends it back inside an entry (`…"text":"~1 4 17 2093311"}}`), a relay as it was
  * sent (`{"type":"send","text":"~1 4 17 2093311"}`): either way it follows this marker.
  */
 const MARK = Buffer.from('"text":"~');
@@ -33,23 +33,23 @@ const SPACE = 0x20;
 const QUOTE = 0x22;
 const ZERO = 0x30;
 
-/** The frame a client sends: the same JSON for both servers (lab 04 reads it, the relay copies it). */
+/** The frame a client sends: the same JSON for every server (a lab reads it, a relay copies it). */
 export function sayFrame(step: number, sender: number, seq: number, sentMicros: number): string {
   return `{"type":"send","text":"~${step} ${sender} ${seq} ${sentMicros}"}`;
 }
 
 /**
- * Reads the four numbers of a benchmark message straight from the received bytes into `out`,
- * without turning the frame into a string or parsing its JSON: at hundreds of thousands of
- * frames a second, the load generator must stay much cheaper than the server it measures.
- * Returns false for any other frame (notices, room lists, welcomes…).
+ * Reads the four numbers of a benchmark message straight from the received bytes
+ * (`data[start, end)`) into `out`, without turning the frame into a string or parsing its JSON:
+ * at hundreds of thousands of frames a second, the load generator must stay much cheaper than
+ * the server it measures. Returns false for any other frame (notices, room lists, welcomes…).
  */
-export function readMessage(data: Buffer, out: Float64Array): boolean {
-  const at = data.indexOf(MARK);
-  if (at < 0) return false;
+export function readMessage(data: Buffer, start: number, end: number, out: Float64Array): boolean {
+  const at = data.indexOf(MARK, start);
+  if (at < 0 || at + MARK.length > end) return false;
   out.fill(0);
   let field = 0;
-  for (let i = at + MARK.length; i < data.length; i++) {
+  for (let i = at + MARK.length; i < end; i++) {
     const byte = data[i]!;
     if (byte === QUOTE) return field === 3;
     if (byte === SPACE) field++;
@@ -59,7 +59,7 @@ export function readMessage(data: Buffer, out: Float64Array): boolean {
 }
 
 export interface OpenOptions {
-  /** Session cookies, one per client (lab 04 only). */
+  /** Session cookies, one per client (labs only). */
   cookies?: string[];
   /** Handshakes in flight at once. */
   concurrency?: number;
@@ -68,7 +68,7 @@ export interface OpenOptions {
 }
 
 export class Crowd {
-  readonly sockets: WebSocket[] = [];
+  readonly sockets: RawClient[] = [];
   onDelivery: OnDelivery | undefined;
   /** Every frame received, benchmark message or not. */
   frames = 0;
@@ -127,23 +127,19 @@ export class Crowd {
   }
 
   async #connect(index: number, cookie: string | undefined): Promise<void> {
-    const url = this.target.kind === 'lab04' ? `ws://127.0.0.1:${this.target.port}/ws` : `ws://127.0.0.1:${this.target.port}/`;
-    // No compression (neither server offers it), and no UTF-8 check of every frame: the
-    // client's work per frame should be as small as it can be.
-    const socket = new WebSocket(url, { headers: cookie ? { cookie } : {}, perMessageDeflate: false, skipUTF8Validation: true });
-    this.sockets[index] = socket;
-    socket.on('message', (data) => this.#receive(index, data as Buffer));
-    socket.on('close', (code) => {
+    const { kind, port } = this.target;
+    const onText = (data: Buffer, start: number, end: number) => this.#receive(index, data, start, end);
+    const onClose = (code: number) => {
       if (!this.#closing) this.unexpectedCloses.set(code, (this.unexpectedCloses.get(code) ?? 0) + 1);
-    });
-    await once(socket, 'open'); // rejects with the error if the handshake fails
-    socket.on('error', () => undefined); // a later error is followed by 'close', counted above
+    };
+    // See raw-client.ts: a client whose work per frame is as small as it can be.
+    this.sockets[index] = await RawClient.connect(port, isLab(kind) ? '/ws' : '/', cookie ? { Cookie: cookie } : {}, onText, onClose);
   }
 
-  #receive(receiver: number, data: Buffer): void {
+  #receive(receiver: number, data: Buffer, start: number, end: number): void {
     this.frames++;
     this.lastFrameAt = performance.now();
     const n = this.#numbers;
-    if (this.onDelivery && readMessage(data, n)) this.onDelivery(receiver, n[0]!, n[1]!, n[2]!, n[3]!);
+    if (this.onDelivery && readMessage(data, start, end, n)) this.onDelivery(receiver, n[0]!, n[1]!, n[2]!, n[3]!);
   }
 }

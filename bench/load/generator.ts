@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logInAll } from '../lib/accounts.ts';
+import { isLab } from '../lib/kinds.ts';
 import { Crowd, type Target } from './crowd.ts';
 import { idle, saturation, steady, type IdleJob, type SaturationJob, type SteadyJob } from './scenarios.ts';
 
@@ -35,7 +36,7 @@ setTimeout(() => {
 const url = `http://127.0.0.1:${job.target.port}/`;
 const people = job.scenario === 'idle' ? job.connections : job.clients;
 const loginStart = performance.now();
-const cookies = job.target.kind === 'lab04' ? await logInAll(url, people) : undefined;
+const cookies = isLab(job.target.kind) ? await logInAll(url, people) : undefined;
 const loginSeconds = (performance.now() - loginStart) / 1000;
 if (cookies) log(`${people} people logged in in ${loginSeconds.toFixed(1)} s`);
 

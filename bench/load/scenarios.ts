@@ -119,7 +119,7 @@ export interface IdleJob {
 export interface IdleResult {
   connections: number;
   connectSeconds: number;
-  /** Server CPU seconds spent taking the connections in (lab 04 tells everyone of each arrival). */
+  /** Server CPU seconds spent taking the connections in (a lab welcomes each arrival and tells the room). */
   connectServerSeconds: number;
   /**
    * RSS with no connection, and RSS and JS heap (live objects: V8's `heapUsed`) at `points`
@@ -131,7 +131,7 @@ export interface IdleResult {
   /**
    * What one more connection costs: the slope of RSS against the number of connections, through
    * those points. A slope rather than (RSS after − RSS before) / C, so that what a server
-   * allocates once (lab 04's room history fills up with the first arrivals; its log-ins came
+   * allocates once (a lab's room history fills up with the first arrivals; its log-ins came
    * before) is not spread over the connections. The Theil–Sen slope (the median of the slopes
    * between every two points), not least squares: RSS moves in steps (V8 or the C allocator
    * taking a few MiB at once, then filling them), and one step between two readings moved a

@@ -22,7 +22,18 @@ export interface Config {
   dataDir: string;
   /** The n-gate: nobody sees a message until this many users are connected; 0 for no gate. */
   gate: number;
+  /**
+   * Frames one connection may send a second on average; three times as many at once (see
+   * `RateLimit`). {@link RATE_LIMIT} when left out.
+   */
+  rateLimit?: number;
 }
+
+/** Frames a connection may send a second unless `RATE_LIMIT` says otherwise. A person types far slower. */
+export const RATE_LIMIT = 20;
+
+/** The most `RATE_LIMIT` may be: enough for a benchmark to measure past it. */
+const MAX_RATE_LIMIT = 1_000_000;
 
 /** A setting or flag the lab cannot start with; its message says what to change. */
 export class ConfigError extends Error {}
@@ -33,7 +44,8 @@ const USAGE = `usage: ${LAB_SCRIPT} -- [--host] [--port N] [-n N | --gate N]`;
  * The lab's settings, from flags first, then the environment (`.env` included; an empty value
  * counts as unset), then defaults:
  * `PORT` 3000, `HOST` 127.0.0.1 (`--host` listens on every interface), `LOG_DIR` `logs/<lab>/`,
- * `DATA_DIR` `data/<lab>/`, `GATE` 0 (`-n N` or `--gate N`: no gate).
+ * `DATA_DIR` `data/<lab>/`, `GATE` 0 (`-n N` or `--gate N`: no gate), `RATE_LIMIT` 20 (frames a
+ * second per connection).
  */
 export function readConfig(env: NodeJS.ProcessEnv, argv: string[], cwd = process.cwd()): Config {
   const flags = parseFlags(argv);
@@ -43,6 +55,7 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: string[], cwd = process
     logDir: env.LOG_DIR ? resolve(cwd, env.LOG_DIR) : resolve(REPO_ROOT, 'logs', LAB_NAME),
     dataDir: env.DATA_DIR ? resolve(cwd, env.DATA_DIR) : resolve(REPO_ROOT, 'data', LAB_NAME),
     gate: readGate(flags.gate ?? (env.GATE || '0')),
+    rateLimit: readRateLimit(env.RATE_LIMIT || String(RATE_LIMIT)),
   };
 }
 
@@ -69,6 +82,14 @@ function readGate(raw: string): number {
     throw new ConfigError(`The gate (-n, --gate or GATE) must be a whole number of users from 0 (no gate) to 10000, not "${raw}".`);
   }
   return gate;
+}
+
+function readRateLimit(raw: string): number {
+  const rate = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || rate < 1 || rate > MAX_RATE_LIMIT) {
+    throw new ConfigError(`RATE_LIMIT must be a whole number of frames a second per connection, from 1 to ${MAX_RATE_LIMIT}, not "${raw}".`);
+  }
+  return rate;
 }
 
 /**

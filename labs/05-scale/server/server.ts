@@ -6,7 +6,7 @@ import { WebSocketServer } from 'ws';
 import { Sessions, SESSION_COOKIE, readCookie } from './accounts/sessions.ts';
 import { AccountStore } from './accounts/store.ts';
 import { createApp } from './app.ts';
-import { ConfigError, LAB_SCRIPT, joinUrls, type Config } from './config.ts';
+import { ConfigError, LAB_SCRIPT, RATE_LIMIT, joinUrls, type Config } from './config.ts';
 import { Chat } from './core/chat.ts';
 import { eventLine } from './core/log-format.ts';
 import { RegistrationLimit } from './core/registration-limit.ts';
@@ -26,15 +26,14 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
  */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-/** Frames one connection may send: 20 a second on average, 60 at once. A person types far slower. */
-export const RATE = { perSecond: 20, burst: 60 };
+/** A connection may send this many times its rate limit at once: a paste, or a reconnect's catch-up. */
+export const BURST_FACTOR = 3;
 
 /** What tests and the benchmark may replace. */
 export interface ServerOptions {
   now?: () => Date;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
-  rate?: { perSecond: number; burst: number };
 }
 
 /** A lab server that is listening. */
@@ -55,13 +54,14 @@ export interface RunningServer {
 /** Opens the accounts and this run's log, builds the app and the WebSocket hub, and listens. */
 export async function startServer(
   config: Config,
-  { now = () => new Date(), heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, rate = RATE }: ServerOptions = {},
+  { now = () => new Date(), heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES }: ServerOptions = {},
 ): Promise<RunningServer> {
   await mkdir(config.logDir, { recursive: true });
   const accounts = await AccountStore.open(config.dataDir);
   const log = new LogFile(config.logDir, now());
   const chat = new Chat<Client>({ gate: config.gate, directory: () => accounts.list() });
-  const hub = new Hub({ chat, log, now, maxBufferedBytes, rate });
+  const perSecond = config.rateLimit ?? RATE_LIMIT;
+  const hub = new Hub({ chat, log, now, maxBufferedBytes, rate: { perSecond, burst: BURST_FACTOR * perSecond } });
   const writeLine = (text: string) => log.append(eventLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
   void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');
   const sessions = new Sessions({ onLogout: (login) => hub.disconnect(login, 'logged out') });

@@ -1,10 +1,19 @@
 import type { Command } from './protocol.ts';
 
+/** The longest room name. */
+export const MAX_ROOM_NAME_LENGTH = 32;
+
+/** A room name, as an HTML `pattern` attribute wants it (unanchored, `-` escaped). */
+export const ROOM_NAME_PATTERN = `[A-Za-z0-9_\\-]{1,${MAX_ROOM_NAME_LENGTH}}`;
+
 /** A room name: 1-32 letters, digits, `_` or `-`. */
-export const ROOM_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+export const ROOM_NAME = new RegExp(`^${ROOM_NAME_PATTERN}$`);
+
+/** The same rule in words, for error lines and hints. */
+export const ROOM_NAME_RULE = '1 to 32 letters, digits, _ or -';
 
 /** The commands as a person types them, for help and error lines. */
-export const COMMAND_HELP = '#cR <room>, #gR <room>, #eR, #lR, #dR <room>, #show users, #exit, #\\private <user> <text>';
+const COMMAND_HELP = '#cR <room>, #gR <room>, #eR, #lR, #dR <room>, #show users, #exit, #\\private <user> <text>';
 
 export type ParsedLine =
   | { kind: 'message' }

@@ -10,6 +10,22 @@ export const LOBBY = 'lobby';
 /** The longest chat message, in UTF-16 code units. */
 export const MAX_MESSAGE_LENGTH = 2000;
 
+// Close statuses: each means one thing. Besides these, the standard ones: 1001 when the server
+// stops, 1007 for text that is not UTF-8, 1009 for a frame too big, and 1006 (seen, never sent)
+// when a connection is cut without a close frame.
+
+/** The person left on purpose: `#exit`, or the page closing its own socket. Nobody reconnects. */
+export const BYE = 1000;
+
+/** Another tab (or device) of the same person took over. The replaced tab does not reconnect by itself. */
+export const REPLACED = 4000;
+
+/** The person logged out (`POST /api/logout`): the socket ends with the session. */
+export const LOGGED_OUT = 4001;
+
+/** Sent by the browser, never by the server: it saw a gap in a room's `seq` and reconnects to catch up. */
+export const RESYNC = 4002;
+
 /** One numbered line of a room: a message, or a notice such as "alice joined". */
 export interface Entry {
   room: string;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GENDERS, checkRegistration, loginKey, type FieldErrors } from '../server/core/accounts.ts';
+import { checkRegistration, loginKey } from '../server/core/accounts.ts';
+import { GENDERS, type FieldErrors } from '../shared/accounts.ts';
 import { REGISTRATION_LIMITS, RegistrationLimit } from '../server/core/registration-limit.ts';
 import { Throttle } from '../server/core/throttle.ts';
 

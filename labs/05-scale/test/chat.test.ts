@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Chat, QUIET_ABOVE, REPLACED, type ConnId, type Effects } from '../server/core/chat.ts';
-import type { ServerFrame } from '../shared/protocol.ts';
+import { Chat, QUIET_ABOVE, type ConnId, type Effects } from '../server/core/chat.ts';
+import { REPLACED, type ServerFrame } from '../shared/protocol.ts';
 
 const people = ['alice', 'bob', 'carol', 'dave'].map((login) => ({ login, firstName: login.toUpperCase(), lastName: 'Test' }));
 const T = 1_800_000_000_000;

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reconnectDelay } from '../client/src/lib/backoff.ts';
 import { estimateOffset } from '../client/src/lib/clock.ts';
-import { signedDuration } from '../client/src/lib/format.ts';
+import { peopleLine, roomsLine, signedDuration } from '../client/src/lib/format.ts';
 import { PrivateSequencer, parsePrivateMessage } from '../client/src/lib/private-seq.ts';
 import { RoomView, SHOWN_LIMIT } from '../client/src/lib/room-view.ts';
-import type { Entry } from '../shared/protocol.ts';
+import { ROOM_NAME, ROOM_NAME_PATTERN } from '../shared/commands.ts';
+import { BYE, LOGGED_OUT, REPLACED, RESYNC, type Entry } from '../shared/protocol.ts';
 
 const entry = (room: string, seq: number, text = `${room}#${seq}`): Entry => ({ room, seq, time: 0, kind: 'message', from: 'ada', text });
 const joined = (room: string, entries: Entry[], last: number, missed = 0) => ({ type: 'joined' as const, room, entries, missed, last });
@@ -78,6 +79,26 @@ describe('05 scale: browser modules', () => {
 
   it('shows the offset with its sign', () => {
     assert.deepEqual([signedDuration(35.4), signedDuration(-1234), signedDuration(0)], ['+35 ms', '-1.2 s', '+0 ms']);
+  });
+
+  it('answers a typed #lR and #show users in one line each', () => {
+    const rooms = [{ name: 'lobby', members: 2, creator: null }, { name: 'games', members: 1, creator: 'ada' }];
+    assert.equal(roomsLine(rooms), 'Rooms: lobby (2), games (1).');
+    const person = { firstName: 'A', lastName: 'B' };
+    const users = [{ ...person, login: 'ada', online: true, room: 'games' }, { ...person, login: 'bob', online: false, room: null }];
+    assert.equal(peopleLine(users), 'People: ada (in games), bob (offline).');
+  });
+
+  it("checks a room name in the form as the server does (the browser compiles a pattern with the 'v' flag)", () => {
+    const form = new RegExp(`^(?:${ROOM_NAME_PATTERN})$`, 'v');
+    for (const name of ['games', 'A-b_9', 'x'.repeat(32), '-', '', 'x'.repeat(33), 'two words', 'ñandú', 'a.b']) {
+      assert.equal(form.test(name), ROOM_NAME.test(name), name);
+    }
+    assert.ok(ROOM_NAME.test('A-b_9') && !ROOM_NAME.test('a.b'));
+  });
+
+  it('gives every close status one meaning', () => {
+    assert.deepEqual([BYE, REPLACED, LOGGED_OUT, RESYNC], [1000, 4000, 4001, 4002]);
   });
 
   it('backs off exponentially with jitter, from 0.5 s up to 10 s', () => {

@@ -11,13 +11,26 @@ describe('05 scale: config', () => {
       logDir: join(REPO_ROOT, 'logs', LAB_NAME),
       dataDir: join(REPO_ROOT, 'data', LAB_NAME),
       gate: 0,
+      rateLimit: 20,
     });
     assert.equal(LAB_NAME, '05-scale');
   });
 
   it('reads PORT, HOST, LOG_DIR and DATA_DIR (relative to where npm runs) and GATE', () => {
     const config = readConfig({ PORT: '4000', HOST: '::1', LOG_DIR: 'my-logs', DATA_DIR: 'my-data', GATE: '3' }, [], '/somewhere');
-    assert.deepEqual(config, { port: 4000, host: '::1', logDir: '/somewhere/my-logs', dataDir: '/somewhere/my-data', gate: 3 });
+    assert.deepEqual(config, { port: 4000, host: '::1', logDir: '/somewhere/my-logs', dataDir: '/somewhere/my-data', gate: 3, rateLimit: 20 });
+  });
+
+  it('reads RATE_LIMIT, frames a second per connection, and refuses what is not a whole number from 1 to 1000000', () => {
+    assert.equal(readConfig({ RATE_LIMIT: '50' }, []).rateLimit, 50);
+    assert.equal(readConfig({ RATE_LIMIT: ' 1000000 ' }, []).rateLimit, 1_000_000);
+    for (const RATE_LIMIT of ['0', '-5', '2.5', 'fast', '1e6', '1000001']) {
+      assert.throws(
+        () => readConfig({ RATE_LIMIT }, []),
+        (error: Error) => error instanceof ConfigError && error.message === `RATE_LIMIT must be a whole number of frames a second per connection, from 1 to 1000000, not "${RATE_LIMIT}".`,
+        RATE_LIMIT,
+      );
+    }
   });
 
   it('takes the gate from -n or --gate', () => {
@@ -27,7 +40,7 @@ describe('05 scale: config', () => {
   });
 
   it('takes an empty value as unset, as in a .env line `PORT=`', () => {
-    assert.deepEqual(readConfig({ PORT: '', HOST: '', LOG_DIR: '', DATA_DIR: '', GATE: '' }, []), readConfig({}, []));
+    assert.deepEqual(readConfig({ PORT: '', HOST: '', LOG_DIR: '', DATA_DIR: '', GATE: '', RATE_LIMIT: '' }, []), readConfig({}, []));
   });
 
   it('lets flags win: --host listens everywhere, --port picks the port', () => {

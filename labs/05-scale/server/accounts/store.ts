@@ -1,18 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { checkRegistration, loginKey, type FieldErrors, type Gender } from '../core/accounts.ts';
-
-/** What anyone may see of an account: everything but the password hash. */
-export interface PublicAccount {
-  login: string;
-  firstName: string;
-  lastName: string;
-  age: number;
-  gender: Gender;
-  /** When it was registered, as an ISO 8601 string. */
-  createdAt: string;
-}
+import type { FieldErrors, PublicAccount } from '../../shared/accounts.ts';
+import { checkRegistration, loginKey } from '../core/accounts.ts';
 
 interface StoredAccount extends PublicAccount {
   /** `scrypt$N$r$p$<salt base64>$<hash base64>`: the password itself is never kept. */

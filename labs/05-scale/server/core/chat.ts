@@ -1,5 +1,7 @@
 import {
+  BYE,
   LOBBY,
+  REPLACED,
   type Command,
   type Entry,
   type ErrorCode,
@@ -9,7 +11,7 @@ import {
   type SignalData,
   type UserInfo,
 } from '../../shared/protocol.ts';
-import { ROOM_NAME, parseLine } from '../../shared/commands.ts';
+import { ROOM_NAME, ROOM_NAME_RULE, parseLine } from '../../shared/commands.ts';
 
 /**
  * The I/O layer's handle for one connection, `Conn` below: the chat only keeps it, compares it and
@@ -48,9 +50,6 @@ export const HISTORY_LIMIT = 500;
 
 /** Rooms with more people than this do not announce who comes and goes (see `#announce`). */
 export const QUIET_ABOVE = 100;
-
-/** Close status for a tab that another tab of the same person replaced. */
-export const REPLACED = 4000;
 
 type Joined = Extract<ServerFrame, { type: 'joined' }>;
 
@@ -193,7 +192,7 @@ export class Chat<Conn = ConnId> {
     const fx = effects<Conn>();
     switch (command.name) {
       case 'create': {
-        if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', 'Room names are 1 to 32 letters, digits, _ or -.');
+        if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', `Room names are ${ROOM_NAME_RULE}.`);
         if (this.#rooms.has(key(command.room))) return this.#refuse(conn, 'room-exists', `There is already a room called ${command.room}.`);
         const room = newRoom<Conn>(command.room, member.login);
         this.#rooms.set(key(room.name), room);
@@ -231,7 +230,7 @@ export class Chat<Conn = ConnId> {
         this.#send(fx, [conn], { type: 'users', users: this.#users() });
         return fx;
       case 'exit':
-        fx.close.push({ conn, code: 1000, reason: 'bye' });
+        fx.close.push({ conn, code: BYE, reason: 'bye' });
         return fx;
     }
   }

@@ -84,7 +84,7 @@ export function parseLog(contents: string): LogEntry[] {
 /**
  * The name of a run's log, from the local time the server started: `chat_YYYYMMDD-hhmmss.log`.
  * A second run started in the same second gets `_2`, a third `_3`, and so on (`attempt`
- * counts from 1), so `ls` lists them in the order they started.
+ * counts from 1), so `ls` lists them in the order they started (up to `_9`).
  */
 export function logFileName(startedAt: Date, attempt = 1): string {
   const stamp = formatTime(startedAt).replace(/[-:]/g, '').replace(' ', '-');

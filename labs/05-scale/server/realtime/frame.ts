@@ -1,11 +1,23 @@
+import { Sender } from 'ws';
 import type { ServerFrame } from '../../shared/protocol.ts';
+
+declare module 'ws' {
+  /** ws's frame builder: exported by ws (`WebSocket.Sender`), left out of its type declarations. */
+  export const Sender: {
+    /** Returns the frame's header and then its payload: two buffers, or one when the payload is empty. */
+    frame(data: Buffer, options: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean }): Buffer[];
+  };
+}
+
+/** A whole message (FIN), as text (opcode 1), not masked (only clients mask), not compressed (no RSV1). */
+const TEXT = { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false };
 
 const encoded = new WeakMap<ServerFrame, Buffer>();
 
 /**
- * A server frame as it goes on the wire: its JSON in one WebSocket text frame, built once in one
- * buffer (RFC 6455 §5.2): a byte for FIN and the opcode, the payload's length in 1, 3 or 9 bytes,
- * no mask (only clients mask), then the payload.
+ * A server frame as it goes on the wire: its JSON in one WebSocket text frame, in one buffer.
+ * ws's `Sender.frame` writes the header (RFC 6455 §5.2: FIN and the opcode, the payload's length
+ * in 1, 3 or 9 bytes, no mask) and hands it back beside the payload; both are joined once here.
  *
  * A broadcast is encoded once and the same bytes go to every recipient. `socket.send(text)`
  * would instead turn the text into bytes and build a header again for each of them. A frame
@@ -15,27 +27,8 @@ const encoded = new WeakMap<ServerFrame, Buffer>();
 export function encodeFrame(frame: ServerFrame): Buffer {
   let bytes = encoded.get(frame);
   if (!bytes) {
-    bytes = build(frame);
+    bytes = Buffer.concat(Sender.frame(Buffer.from(JSON.stringify(frame)), TEXT));
     encoded.set(frame, bytes);
   }
-  return bytes;
-}
-
-function build(frame: ServerFrame): Buffer {
-  const json = JSON.stringify(frame);
-  const length = Buffer.byteLength(json);
-  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const bytes = Buffer.allocUnsafe(header + length);
-  bytes[0] = 0x81; // FIN (the whole message is in this frame), opcode 1 (text)
-  if (header === 2) {
-    bytes[1] = length;
-  } else if (header === 4) {
-    bytes[1] = 126;
-    bytes.writeUInt16BE(length, 2);
-  } else {
-    bytes[1] = 127;
-    bytes.writeBigUInt64BE(BigInt(length), 2);
-  }
-  bytes.write(json, header, 'utf8');
   return bytes;
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
+import { LOGGED_OUT, parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
 import type { Chat, Effects, Resume } from '../core/chat.ts';
 import { logLine } from '../core/log-format.ts';
 import { RateLimit } from '../core/rate-limit.ts';
@@ -14,9 +14,6 @@ const ROOMS_BATCH_MS = 50;
 
 /** …and a crowd waits longer, so that room lists never cost more than this many frames a second in all. */
 const ROOMS_FRAMES_PER_SECOND = 10_000;
-
-/** Close status for a connection whose session ended. */
-export const LOGGED_OUT = 4001;
 
 export interface HubOptions {
   /** The chat, whose connections are the hub's records of them. */

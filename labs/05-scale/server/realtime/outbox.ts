@@ -14,8 +14,12 @@ import { WebSocket } from 'ws';
  * between them, never inside one.
  */
 export class Outbox {
-  /** None while nothing waits: most connections are idle most of the time. */
-  #frames: Buffer[] | undefined;
+  /**
+   * The first frame waiting, and the rest after it. None while nothing waits (most connections
+   * are idle most of the time), and no array for one frame (a turn mostly gives a connection one).
+   */
+  #first: Buffer | undefined;
+  #more: Buffer[] | undefined;
   #bytes = 0;
   #waitingForDrain = false;
 
@@ -38,11 +42,12 @@ export class Outbox {
 
   /** Queues a frame built by `encodeFrame`, to go out at the end of this turn. */
   push(frame: Buffer): void {
-    if (!this.#frames) {
-      this.#frames = [];
+    if (!this.#first) {
+      this.#first = frame;
       this.flusher.schedule(this);
+    } else {
+      (this.#more ??= []).push(frame);
     }
-    this.#frames.push(frame);
     this.#bytes += frame.length;
   }
 
@@ -53,15 +58,17 @@ export class Outbox {
    * only drops this array, instead of making Node fail thousands of queued writes one by one.
    */
   flush(): void {
-    const frames = this.#frames;
-    if (!frames || this.#waitingForDrain) return;
+    const first = this.#first;
+    const more = this.#more;
+    if (!first || this.#waitingForDrain) return;
     if (this.wire.writableNeedDrain) return this.#waitForDrain();
-    this.#frames = undefined;
+    this.#first = this.#more = undefined;
     this.#bytes = 0;
     if (!this.open) return;
-    if (frames.length === 1) return void this.wire.write(frames[0]!);
+    if (!more) return void this.wire.write(first);
     this.wire.cork();
-    for (const frame of frames) this.wire.write(frame);
+    this.wire.write(first);
+    for (const frame of more) this.wire.write(frame);
     this.wire.uncork();
   }
 
@@ -80,7 +87,7 @@ export class Outbox {
    * each of them: about a second of frozen event loop for 16 MiB of short frames.
    */
   cutOff(reason: string): void {
-    this.#frames = undefined;
+    this.#first = this.#more = undefined;
     this.#bytes = 0;
     this.wire.destroy(new Error(reason));
   }

@@ -5,7 +5,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
 import { SESSION_COOKIE, type Sessions } from '../accounts/sessions.ts';
 import type { AccountStore } from '../accounts/store.ts';
-import { LOGIN_PATTERN } from '../core/accounts.ts';
+import { LOGIN_PATTERN } from '../../shared/accounts.ts';
 import type { RegistrationLimit } from '../core/registration-limit.ts';
 import type { Throttle, Verdict } from '../core/throttle.ts';
 import { checkHost } from '../realtime/host-check.ts';

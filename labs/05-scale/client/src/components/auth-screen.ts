@@ -1,12 +1,16 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { api, ApiError, type FieldErrors } from '../lib/api.ts';
+import { GENDERS, MAX_AGE, MIN_AGE, type FieldErrors } from '../../../shared/accounts.ts';
+import { api, ApiError } from '../lib/api.ts';
 import { controls } from './styles.ts';
 
-const GENDERS = ['female', 'male', 'non-binary', 'other', 'prefer not to say'];
 type Field = keyof FieldErrors;
 
-/** Log in, or register then log in. Fires `logged-in` with `{ account }`. */
+/**
+ * Log in, or register then log in.
+ *
+ * @fires logged-in - `{ account }`: the person is logged in.
+ */
 @customElement('auth-screen')
 export class AuthScreen extends LitElement {
   static override styles = [
@@ -61,7 +65,7 @@ export class AuthScreen extends LitElement {
         ${this.#field('lastName', 'Last name', html`<input name="lastName" autocomplete="family-name" />`)}
         ${this.#field('login', 'Login', html`<input name="login" autocomplete="username" />`)}
         ${this.#field('password', 'Password', html`<input name="password" type="password" autocomplete="new-password" />`)}
-        ${this.#field('age', 'Age', html`<input name="age" type="number" inputmode="numeric" min="13" max="120" />`)}
+        ${this.#field('age', 'Age', html`<input name="age" type="number" inputmode="numeric" min=${MIN_AGE} max=${MAX_AGE} />`)}
         ${this.#field(
           'gender',
           'Gender',
@@ -116,5 +120,11 @@ export class AuthScreen extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'auth-screen': AuthScreen;
   }
 }

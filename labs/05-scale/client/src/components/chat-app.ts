@@ -1,6 +1,7 @@
 import { LitElement, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, type Account } from '../lib/api.ts';
+import type { PublicAccount } from '../../../shared/accounts.ts';
+import { api } from '../lib/api.ts';
 import './auth-screen.ts';
 import './chat-screen.ts';
 
@@ -8,7 +9,7 @@ import './chat-screen.ts';
 @customElement('chat-app')
 export class ChatApp extends LitElement {
   /** undefined while it asks the server who is logged in. */
-  @state() private account: Account | null | undefined;
+  @state() private account: PublicAccount | null | undefined;
   @state() private notice = '';
 
   override connectedCallback(): void {
@@ -25,7 +26,7 @@ export class ChatApp extends LitElement {
   override render() {
     if (this.account === undefined) return html`<p role="status">Loading…</p>`;
     if (this.account === null) {
-      return html`<auth-screen notice=${this.notice} @logged-in=${(event: CustomEvent<{ account: Account }>) => (this.account = event.detail.account)}></auth-screen>`;
+      return html`<auth-screen notice=${this.notice} @logged-in=${(event: CustomEvent<{ account: PublicAccount }>) => (this.account = event.detail.account)}></auth-screen>`;
     }
     return html`<chat-screen .account=${this.account} @logged-out=${this.#loggedOut}></chat-screen>`;
   }
@@ -33,5 +34,11 @@ export class ChatApp extends LitElement {
   #loggedOut(event: CustomEvent<{ reason: string }>): void {
     this.notice = event.detail.reason;
     this.account = null;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-app': ChatApp;
   }
 }

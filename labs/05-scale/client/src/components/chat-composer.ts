@@ -3,7 +3,11 @@ import { customElement, property, query } from 'lit/decorators.js';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/protocol.ts';
 import { controls } from './styles.ts';
 
-/** A text box and a Send button. Enter sends; fires `send` with `{ text }`. */
+/**
+ * A text box and a Send button; Enter sends too.
+ *
+ * @fires send - `{ text }`: the text typed, never blank.
+ */
 @customElement('chat-composer')
 export class ChatComposer extends LitElement {
   static override styles = [
@@ -36,5 +40,11 @@ export class ChatComposer extends LitElement {
     if (text.trim() === '') return;
     this.dispatchEvent(new CustomEvent('send', { detail: { text }, bubbles: true, composed: true }));
     this.input.value = '';
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-composer': ChatComposer;
   }
 }

@@ -1,9 +1,15 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { PublicAccount } from '../../../shared/accounts.ts';
+import { parseLine } from '../../../shared/commands.ts';
 import type { Command } from '../../../shared/protocol.ts';
-import { ChatController } from '../controllers/chat-controller.ts';
+import { ClockController } from '../controllers/clock-controller.ts';
+import { ConnectionController } from '../controllers/connection-controller.ts';
+import { NoticeController } from '../controllers/notice-controller.ts';
+import { PeersController } from '../controllers/peers-controller.ts';
+import { RoomController } from '../controllers/room-controller.ts';
+import { api } from '../lib/api.ts';
 import { clockTime, signedDuration } from '../lib/format.ts';
-import type { Account } from '../lib/api.ts';
 import './chat-composer.ts';
 import './message-list.ts';
 import './private-panel.ts';
@@ -14,6 +20,9 @@ import { controls } from './styles.ts';
 /**
  * The chat: the room and its messages, the rooms and people (a drawer on a phone), the private
  * conversations beside the room, and a status line with the connection and the clock sync.
+ * Each concern is a controller (`../controllers/`) that re-renders this element when it changes.
+ *
+ * @fires logged-out - `{ reason }`: the person logged out, or their session ended.
  */
 @customElement('chat-screen')
 export class ChatScreen extends LitElement {
@@ -46,19 +55,23 @@ export class ChatScreen extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) account!: Account;
+  @property({ attribute: false }) account!: PublicAccount;
   @state() private drawer = false;
-  #chat?: ChatController;
 
-  protected override willUpdate(): void {
-    this.#chat ??= new ChatController(this, this.account.login);
-  }
+  readonly #notice = new NoticeController(this);
+  readonly #connection = new ConnectionController(this, this.#notice, () => this.#room.view.resumeQuery());
+  readonly #clock = new ClockController(this, this.#connection);
+  readonly #room = new RoomController(this, this.#connection, this.#notice);
+  readonly #peers = new PeersController(this, () => this.account.login, this.#connection, this.#clock, this.#notice);
 
   override render() {
-    const chat = this.#chat!;
+    const me = this.account.login;
+    const room = this.#room;
+    const notice = this.#notice.current;
+    const privates = this.#peers.privates;
     return html`
       <header>
-        <h1><span class="brand">Chat Lab 05 · </span>${chat.room.room || '…'}</h1>
+        <h1><span class="brand">Chat Lab 05 · </span>${room.view.room || '…'}</h1>
         <button class="menu quiet" aria-expanded=${this.drawer ? 'true' : 'false'} aria-controls="drawer" @click=${() => (this.drawer = !this.drawer)}>Rooms &amp; people</button>
         <button class="quiet" @click=${this.#logout}>Log out</button>
         <p class="status" role="status">${this.#status()}</p>
@@ -66,22 +79,22 @@ export class ChatScreen extends LitElement {
       <div class="body">
         <aside id="drawer" class=${this.drawer ? 'open' : ''} aria-label="Rooms and people" @room-command=${this.#roomCommand} @private-open=${this.#privateOpen}>
           ${this.drawer ? html`<button class="quiet" @click=${() => (this.drawer = false)}>Close</button>` : nothing}
-          <room-list .rooms=${chat.rooms} current=${chat.room.room} me=${chat.me}></room-list>
-          <user-list .users=${chat.users} me=${chat.me}></user-list>
+          <room-list .rooms=${room.rooms} current=${room.view.room} me=${me}></room-list>
+          <user-list .users=${room.users} me=${me}></user-list>
         </aside>
         <main>
-          ${chat.gate && !chat.gate.open
-            ? html`<p class="gate" role="status">Waiting for ${chat.gate.connected} of ${chat.gate.needed} people: nobody sees a message until everyone is here.</p>`
+          ${room.gate && !room.gate.open
+            ? html`<p class="gate" role="status">Waiting for ${room.gate.connected} of ${room.gate.needed} people: nobody sees a message until everyone is here.</p>`
             : html`<span></span>`}
-          <message-list .entries=${chat.room.entries} .missed=${chat.room.missed} me=${chat.me}></message-list>
-          ${chat.notice ? html`<p class="notice ${chat.notice.error ? 'error' : ''}" role=${chat.notice.error ? 'alert' : 'status'}>${chat.notice.text}</p>` : html`<span></span>`}
-          <chat-composer label="Message" @send=${(event: CustomEvent<{ text: string }>) => chat.say(event.detail.text)}></chat-composer>
+          <message-list .entries=${room.view.entries} .missed=${room.view.missed} me=${me}></message-list>
+          ${notice ? html`<p class="notice ${notice.error ? 'error' : ''}" role=${notice.error ? 'alert' : 'status'}>${notice.text}</p>` : html`<span></span>`}
+          <chat-composer label="Message" @send=${this.#say}></chat-composer>
         </main>
         <section class="privates" aria-label="Private conversations" @private-send=${this.#privateSend}>
-          ${chat.privates.size === 0
+          ${privates.size === 0
             ? html`<p>Private messages go straight to the other browser, never through the server. Pick someone under People, or type <code>#\\private &lt;user&gt; &lt;text&gt;</code>.</p>`
-            : [...chat.privates].map(
-                ([peer, lines]) => html`<private-panel peer=${peer} me=${chat.me} .lines=${lines} link=${chat.links.get(peer.toLowerCase()) ?? ''}></private-panel>`,
+            : [...privates].map(
+                ([peer, lines]) => html`<private-panel peer=${peer} me=${me} .lines=${lines} link=${this.#peers.links.get(peer.toLowerCase()) ?? ''}></private-panel>`,
               )}
         </section>
       </div>
@@ -89,38 +102,54 @@ export class ChatScreen extends LitElement {
   }
 
   #status() {
-    const chat = this.#chat!;
-    const clock = chat.clock ? ` · server clock ${signedDuration(chat.clock.offset)} from yours (round trip ${Math.round(chat.clock.roundTrip)} ms) · server time ${clockTime(chat.now())}` : '';
-    switch (chat.status) {
+    const connection = this.#connection;
+    const estimate = this.#clock.estimate;
+    const clock = estimate ? ` · server clock ${signedDuration(estimate.offset)} from yours (round trip ${Math.round(estimate.roundTrip)} ms) · server time ${clockTime(this.#clock.now())}` : '';
+    switch (connection.status) {
       case 'connecting':
         return 'Connecting…';
       case 'online':
-        return html`Online as <b>${chat.me}</b>${clock}`;
+        return html`Online as <b>${this.account.login}</b>${clock}`;
       case 'offline':
-        return `Connection lost: trying again in ${Math.ceil(chat.retryInMs / 1000)} s… Direct private links keep working.`;
+        return `Connection lost: trying again in ${Math.ceil(connection.retryInMs / 1000)} s… Direct private links keep working.`;
       case 'elsewhere':
-        return html`The chat is open in another tab. <button class="quiet" @click=${() => chat.rejoin()}>Use it here</button>`;
+        return html`The chat is open in another tab. <button class="quiet" @click=${() => connection.rejoin()}>Use it here</button>`;
       case 'left':
-        return html`You left the chat. <button class="quiet" @click=${() => chat.rejoin()}>Rejoin</button>`;
+        return html`You left the chat. <button class="quiet" @click=${() => connection.rejoin()}>Rejoin</button>`;
     }
   }
 
+  /** The message box: a private line goes peer-to-peer, anything else (messages, commands) to the server. */
+  #say(event: CustomEvent<{ text: string }>): void {
+    const { text } = event.detail;
+    const line = parseLine(text);
+    this.#notice.clear();
+    if (line.kind === 'private') void this.#peers.send(this.#room.loginOf(line.to), line.text);
+    else this.#room.say(text, line);
+  }
+
   #roomCommand(event: CustomEvent<Command>): void {
-    this.#chat!.command(event.detail);
+    this.#room.command(event.detail);
     this.drawer = false;
   }
 
   #privateOpen(event: CustomEvent<{ login: string }>): void {
-    this.#chat!.openPrivate(event.detail.login);
+    this.#peers.open(this.#room.loginOf(event.detail.login));
     this.drawer = false;
   }
 
   #privateSend(event: CustomEvent<{ to: string; text: string }>): void {
-    void this.#chat!.sendPrivate(event.detail.to, event.detail.text);
+    void this.#peers.send(this.#room.loginOf(event.detail.to), event.detail.text);
   }
 
   async #logout(): Promise<void> {
-    await fetch('/api/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+    await api.logout().catch(() => undefined);
     this.dispatchEvent(new CustomEvent('logged-out', { detail: { reason: 'You logged out.' }, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-screen': ChatScreen;
   }
 }

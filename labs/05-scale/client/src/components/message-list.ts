@@ -44,3 +44,9 @@ export class MessageList extends LitElement {
     if (changed.has('entries')) this.scrollTop = this.scrollHeight;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'message-list': MessageList;
+  }
+}

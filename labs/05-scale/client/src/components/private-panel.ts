@@ -1,10 +1,14 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { PrivateLine } from '../controllers/chat-controller.ts';
+import type { PrivateLine } from '../controllers/peers-controller.ts';
 import { clockTime } from '../lib/format.ts';
 import './chat-composer.ts';
 
-/** A private conversation with one peer, straight between the two browsers. Fires `private-send` with `{ to, text }`. */
+/**
+ * A private conversation with one peer, straight between the two browsers.
+ *
+ * @fires private-send - `{ to, text }`: a private message to send to `to`.
+ */
 @customElement('private-panel')
 export class PrivatePanel extends LitElement {
   static override styles = css`
@@ -40,5 +44,11 @@ export class PrivatePanel extends LitElement {
   #send(event: CustomEvent<{ text: string }>): void {
     event.stopPropagation();
     this.dispatchEvent(new CustomEvent('private-send', { detail: { to: this.peer, text: event.detail.text }, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'private-panel': PrivatePanel;
   }
 }

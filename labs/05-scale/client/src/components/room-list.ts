@@ -1,11 +1,13 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { MAX_ROOM_NAME_LENGTH, ROOM_NAME_PATTERN, ROOM_NAME_RULE } from '../../../shared/commands.ts';
 import { LOBBY, type Command, type RoomInfo } from '../../../shared/protocol.ts';
 import { controls } from './styles.ts';
 
 /**
- * The rooms with their live participant counts, the current one marked. Fires `room-command`
- * with a {@link Command} (create, go, leave, delete) when a button is pressed.
+ * The rooms with their live participant counts, the current one marked.
+ *
+ * @fires room-command - a {@link Command} (create, go, leave, delete) when a button is pressed.
  */
 @customElement('room-list')
 export class RoomList extends LitElement {
@@ -49,7 +51,7 @@ export class RoomList extends LitElement {
       </ul>
       <form @submit=${this.#create}>
         <label class="visually-hidden" for="new-room">New room name</label>
-        <input id="new-room" placeholder="New room" maxlength="32" pattern="[A-Za-z0-9_\\-]{1,32}" title="1 to 32 letters, digits, _ or -" required />
+        <input id="new-room" placeholder="New room" maxlength=${MAX_ROOM_NAME_LENGTH} pattern=${ROOM_NAME_PATTERN} title=${ROOM_NAME_RULE} required />
         <button type="submit">Create</button>
       </form>
     `;
@@ -63,5 +65,11 @@ export class RoomList extends LitElement {
 
   #command(command: Command): void {
     this.dispatchEvent(new CustomEvent('room-command', { detail: command, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'room-list': RoomList;
   }
 }

@@ -3,7 +3,11 @@ import { customElement, property } from 'lit/decorators.js';
 import type { UserInfo } from '../../../shared/protocol.ts';
 import { controls } from './styles.ts';
 
-/** Every registered user, online ones first, and where they are. Fires `private-open` with `{ login }`. */
+/**
+ * Every registered user, online ones first, and where they are.
+ *
+ * @fires private-open - `{ login }`: the person wants a private conversation with `login`.
+ */
 @customElement('user-list')
 export class UserList extends LitElement {
   static override styles = [
@@ -46,5 +50,11 @@ export class UserList extends LitElement {
 
   #open(login: string): void {
     this.dispatchEvent(new CustomEvent('private-open', { detail: { login }, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'user-list': UserList;
   }
 }

@@ -11,12 +11,11 @@ export interface PeerEvents {
   state(peer: string, state: 'connecting' | 'open' | 'closed'): void;
 }
 
-export interface PeerOptions {
-  /** How long a first message waits for the link to open before it gives up (never through the server). */
-  openTimeoutMs?: number;
-  /** No STUN or TURN: on a LAN or one machine the browsers reach each other directly. */
-  rtc?: RTCConfiguration;
-}
+/** How long a first message waits for the link to open before it gives up (never through the server). */
+const OPEN_TIMEOUT_MS = 5000;
+
+/** No STUN or TURN: on a LAN or one machine the browsers reach each other directly. */
+const RTC: RTCConfiguration = { iceServers: [] };
 
 /**
  * Private messages straight from this browser to another: one RTCPeerConnection per peer, with
@@ -29,7 +28,6 @@ export class Peers {
   constructor(
     private readonly me: string,
     private readonly events: PeerEvents,
-    private readonly options: PeerOptions = {},
   ) {}
 
   /**
@@ -38,7 +36,7 @@ export class Peers {
    */
   async send(to: string, text: string, time: number): Promise<PrivateMessage> {
     const link = this.#link(to);
-    await link.ready(this.options.openTimeoutMs ?? 5000);
+    await link.ready(OPEN_TIMEOUT_MS);
     const message = link.out.next(text, time);
     link.channel.send(JSON.stringify(message));
     return message;
@@ -47,11 +45,6 @@ export class Peers {
   /** Signaling that the server relayed from `from`. */
   receiveSignal(from: string, data: SignalData): void {
     this.#link(from).receive(data);
-  }
-
-  /** Whether the direct link to `peer` is open. */
-  isOpen(peer: string): boolean {
-    return this.#links.get(peer.toLowerCase())?.channel.readyState === 'open';
   }
 
   /** Closes every link (when the person logs out). */
@@ -64,7 +57,7 @@ export class Peers {
     const key = peer.toLowerCase();
     let link = this.#links.get(key);
     if (!link) {
-      link = new Link(peer, this.me.toLowerCase() < key, this.events, this.options.rtc ?? { iceServers: [] }, () => this.#links.delete(key));
+      link = new Link(peer, this.me.toLowerCase() < key, this.events, RTC, () => this.#links.delete(key));
       this.#links.set(key, link);
     }
     return link;
