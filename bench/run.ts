@@ -26,6 +26,7 @@ import { REPO_ROOT } from './lib/children.ts';
 import { KINDS, isLab } from './lib/kinds.ts';
 import { FILES_NEEDED, busyCores, describeMachine } from './lib/machine.ts';
 import { FULL, QUICK, type Scale } from './lib/scale.ts';
+import type { StepResult } from './load/traffic.ts';
 import { idleRows, labsTable, markdownTable, saturationRows, steadyRows, targetLines, type Row } from './report.ts';
 import { pollingVsPushSvg } from './svg.ts';
 
@@ -79,7 +80,8 @@ console.log(
 for (const note of notes) console.log(`  note: ${note}`);
 
 const tempRoot = await mkdtemp(join(tmpdir(), 'chat-lab-bench-'));
-const results: { a?: Results<SaturationResult>; b?: Results<SteadyResult & { connectSeconds: number }>; c?: Results<IdleResult>; labs?: LabsResult } = {};
+type SteadyRun = SteadyResult & { connectSeconds: number };
+const results: { a?: Results<SaturationResult>; b?: Results<SteadyRun>; c?: Results<IdleResult>; labs?: LabsResult } = {};
 const timings: Record<string, number> = {};
 const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
@@ -97,9 +99,13 @@ try {
     results.a = await timed('a', () => allServers<SaturationResult>(kinds, '(a)', { scenario: 'saturation', ...scale.saturation }, tempRoot));
   }
   if (only.has('b')) {
-    const { clients, rate, seconds } = scale.steady;
-    console.log(`\n(b) steady: N=${clients}, ${rate} msg/s for ${seconds} s`);
-    results.b = await timed('b', () => allServers(kinds, '(b)', { scenario: 'steady', ...scale.steady }, tempRoot));
+    const { rounds, ...steady } = scale.steady;
+    console.log(`\n(b) steady: N=${steady.clients}, ${steady.rate} msg/s for ${steady.seconds} s, ${rounds} round(s)`);
+    results.b = await timed('b', async () => {
+      const all: Results<SteadyRun>[] = [];
+      for (let round = 1; round <= rounds; round++) all.push(await allServers<SteadyRun>(kinds, `(b) round ${round}:`, { scenario: 'steady', ...steady }, tempRoot));
+      return Object.fromEntries(kinds.map((kind) => [kind, medianSteady(all.map((round) => round[kind]))])) as Results<SteadyRun>;
+    });
   }
   if (only.has('c')) {
     const { connections, points, rounds } = scale.idle;
@@ -154,6 +160,40 @@ function medianRound(rounds: IdleResult[]): IdleResult {
   const sorted = [...rounds].sort((a, b) => a.rssPerConnection - b.rssPerConnection);
   const median = sorted[(sorted.length - 1) >> 1]!;
   return rounds.length > 1 ? { ...median, roundsRssPerConnection: rounds.map((round) => round.rssPerConnection) } : median;
+}
+
+/**
+ * Each figure of (b) as the median of its rounds, so that one noisy round (a GC pause, another
+ * program waking up) moves no figure; every round's p99 and CPU per delivery are kept for the
+ * report. Lost and duplicated deliveries are added up: they must be zero in every round.
+ */
+function medianSteady(rounds: SteadyRun[]): SteadyRun {
+  const median = (pick: (run: SteadyRun) => number) => {
+    const sorted = rounds.map(pick).sort((a, b) => a - b);
+    return sorted[(sorted.length - 1) >> 1]!;
+  };
+  const step = (pick: (step: StepResult) => number) => median((run) => pick(run.step));
+  if (rounds.length === 1) return rounds[0]!;
+  return {
+    ...rounds[0]!,
+    connectSeconds: median((run) => run.connectSeconds),
+    lost: rounds.reduce((sum, run) => sum + run.lost, 0),
+    step: {
+      ...rounds[0]!.step,
+      deliveredPerSecond: step((s) => s.deliveredPerSecond),
+      latency: { p50: step((s) => s.latency.p50), p95: step((s) => s.latency.p95), p99: step((s) => s.latency.p99), max: step((s) => s.latency.max) },
+      duplicated: rounds.reduce((sum, run) => sum + run.step.duplicated, 0),
+      serverCpuPerDeliveryMicros: step((s) => s.serverCpuPerDeliveryMicros),
+      serverCores: step((s) => s.serverCores),
+      generatorCores: step((s) => s.generatorCores),
+      otherCores: step((s) => s.otherCores),
+      interruptCores: step((s) => s.interruptCores),
+      stealCores: step((s) => s.stealCores),
+      generatorBound: rounds.some((run) => run.step.generatorBound),
+      pass: rounds.every((run) => run.step.pass),
+    },
+    rounds: rounds.map((run) => ({ p99: run.step.latency.p99, cpuPerDelivery: run.step.serverCpuPerDeliveryMicros })),
+  };
 }
 
 /** How much CPU other programs, and the hypervisor's steal, took during the measured steps. */

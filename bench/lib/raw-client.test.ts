@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import * as ws from 'ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { readMessage, sayFrame } from '../load/crowd.ts';
+import { readMessage, relayFrame } from '../load/crowd.ts';
 import { RawClient, readFrames } from '../load/raw-client.ts';
 
 /** A server's text frame, built by ws itself. */
@@ -39,7 +39,7 @@ describe('bench: the load generator reads frames in place', () => {
     const entry = Buffer.from(`{"type":"entry","entry":{"from":"bench3","text":"~2 3 17 2093311"}}`);
     assert.equal(readMessage(entry, 0, entry.length, out), true);
     assert.deepEqual([...out], [2, 3, 17, 2093311]);
-    const relayed = Buffer.from(sayFrame(1, 4, 5, 6));
+    const relayed = Buffer.from(relayFrame(1, 4, 5, 6));
     assert.equal(readMessage(relayed, 0, relayed.length, out), true);
     assert.deepEqual([...out], [1, 4, 5, 6]);
     const two = Buffer.concat([Buffer.from('{"type":"rooms"}'), relayed]);

@@ -26,16 +26,27 @@ export const micros = () => Math.round(performance.now() * 1000);
 /**
  * Every benchmark message's text starts with `~`, then four numbers: `~step sender seq micros`.
  * A lab sends it back inside an entry (`…"text":"~1 4 17 2093311"}}`), a relay as it was
- * sent (`{"type":"send","text":"~1 4 17 2093311"}`): either way it follows this marker.
+ * sent (see {@link relayFrame}): either way it follows this marker.
  */
 const MARK = Buffer.from('"text":"~');
 const SPACE = 0x20;
 const QUOTE = 0x22;
 const ZERO = 0x30;
 
-/** The frame a client sends: the same JSON for every server (a lab reads it, a relay copies it). */
+/** The frame a client sends to a lab, which delivers it inside an `entry` frame. */
 export function sayFrame(step: number, sender: number, seq: number, sentMicros: number): string {
   return `{"type":"send","text":"~${step} ${sender} ${seq} ${sentMicros}"}`;
+}
+
+/**
+ * The frame a client sends to a relay, which copies it to everyone: the very `entry` frame a lab
+ * would deliver for the same message, so that every server delivers the same bytes and every
+ * client reads the same frames. (A relay sent the short `send` frame would deliver 40 bytes where
+ * a lab delivers 130, and its receivers would have less to read.)
+ */
+export function relayFrame(step: number, sender: number, seq: number, sentMicros: number): string {
+  const entry = `"room":"lobby","seq":${seq},"time":${Date.now()},"kind":"message","from":"bench${sender}"`;
+  return `{"type":"entry","entry":{${entry},"text":"~${step} ${sender} ${seq} ${sentMicros}"}}`;
 }
 
 /**
@@ -107,7 +118,8 @@ export class Crowd {
 
   /** Client `sender` sends one benchmark message. */
   say(sender: number, step: number, seq: number): void {
-    this.sockets[sender]!.send(sayFrame(step, sender, seq, micros()));
+    const frame = isLab(this.target.kind) ? sayFrame : relayFrame;
+    this.sockets[sender]!.send(frame(step, sender, seq, micros()));
   }
 
   /** Resolves once no frame has arrived for `quietMs`, or after `maxMs` whatever happens. */

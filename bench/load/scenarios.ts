@@ -98,6 +98,8 @@ export interface SteadyResult {
   step: StepResult;
   lost: number;
   unexpectedCloses: Record<number, number>;
+  /** With several rounds (see bench/run.ts): each round's p99 (ms) and server CPU per delivery (µs). */
+  rounds?: { p99: number; cpuPerDelivery: number }[];
 }
 
 /** (b) A steady rate for some seconds; then everything must have arrived, once. */
