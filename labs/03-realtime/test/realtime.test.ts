@@ -257,7 +257,7 @@ describe('03 realtime: real server with ws clients', () => {
   });
 
   it('pings clients and drops one that has vanished without closing', async (t) => {
-    const { url, join } = await start(t, { heartbeatMs: 50 });
+    const { url, join } = await start(t, { heartbeatMs: 1000 });
     const user = await join('role=user');
     const vanished = connectSilently(url, 'role=agent');
     t.after(() => vanished.destroy());

@@ -172,7 +172,7 @@ describe('04 rooms-p2p: real server with ws clients', () => {
   });
 
   it('rate-limits each connection with a clear error; other clients are not slowed', async (t) => {
-    const { join } = await start(t, { rate: { perSecond: 5, burst: 5 } });
+    const { join } = await start(t, { rate: { perSecond: 5, burst: 5 }, now: () => new Date(Date.UTC(2026, 10, 22, 13, 3, 7)) });
     const [ann, ben] = [await join('ann'), await join('ben')];
     for (let i = 0; i < 20; i++) ann.send({ type: 'send', text: `flood ${i}` });
     const error = await ann.next('error');
@@ -230,7 +230,7 @@ describe('04 rooms-p2p: real server with ws clients', () => {
   });
 
   it('pings clients and cuts off one that vanished without closing; the one that answers stays', async (t) => {
-    const { url, join } = await start(t, { heartbeatMs: 50 });
+    const { url, join } = await start(t, { heartbeatMs: 1000 });
     const ann = await join('ann');
     const vanished = connectSilently(url, await signUp(url, 'cat'));
     t.after(() => vanished.destroy());
