@@ -75,7 +75,7 @@ export function runChecker(
   { cwd = ROOT, friendly = true, echo = false }: { cwd?: string; friendly?: boolean; echo?: boolean } = {},
 ): Promise<Outcome> {
   const started = performance.now();
-  const args = ['--import', 'tsx', '--test', '--test-timeout=120000', `--test-reporter=${friendly ? REPORTER : 'spec'}`, exercise.checker];
+  const args = ['--import', 'tsx', '--test', '--test-timeout=180000', `--test-reporter=${friendly ? REPORTER : 'spec'}`, exercise.checker];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -28,6 +28,20 @@ function copyOfRepo(): string {
   return dir;
 }
 
+/**
+ * How long one test may take here. Two proofs run at once, each with a lab's whole suite (Chromium,
+ * scrypt): on a 2-core machine a test can take several times as long as alone. This is a proof of
+ * correctness, so only a hung test should fail it.
+ */
+const TEST_TIMEOUT_MS = 180_000;
+
+/** The failed tests of a node:test run (each `not ok` and what follows it), or its last lines. */
+function failures(output: string): string {
+  const lines = output.split('\n');
+  const failed = lines.flatMap((line, i) => (/^\s*not ok /.test(line) ? [lines.slice(i, i + 25).join('\n')] : []));
+  return (failed.length ? failed.slice(-3).join('\n') : output).slice(-6000);
+}
+
 function run(command: string, args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,8 +65,8 @@ async function prove(exercise: Exercise): Promise<string | undefined> {
     if (!solved.passed) return `its checker fails with the solution applied:\n${solved.output}`;
     const testDir = join(exercise.labDir, 'test');
     const tests = readdirSync(join(copy, testDir)).filter((file) => file.endsWith('.test.ts')).map((file) => join(testDir, file));
-    const labTests = await run(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=60000', ...tests], copy);
-    if (!labTests.ok) return `the lab's own tests fail with the solution applied:\n${labTests.output.slice(-4000)}`;
+    const labTests = await run(process.execPath, ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, ...tests], copy);
+    if (!labTests.ok) return `the lab's own tests fail with the solution applied:\n${failures(labTests.output)}`;
     return undefined;
   } finally {
     rmSync(copy, { recursive: true, force: true });
