@@ -1,0 +1,81 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ServerFrame } from '../../../shared/protocol.ts';
+import { Peers } from '../lib/peers.ts';
+import type { ClockController } from './clock-controller.ts';
+import type { ConnectionController, ConnectionListener } from './connection-controller.ts';
+import type { NoticeController } from './notice-controller.ts';
+
+/** One line of a private conversation, as the tab shows it. */
+export interface PrivateLine {
+  from: string;
+  time: number;
+  text: string;
+}
+
+/**
+ * The private conversations, straight between two browsers over WebRTC (`lib/peers.ts`): only the
+ * signaling goes through the connection, never a private text. Keeps each conversation's lines
+ * and the state of each direct link; closes every link when the host is removed (logged out).
+ */
+export class PeersController implements ReactiveController, ConnectionListener {
+  /** Peer's login → the conversation, in the order the tab opened them. */
+  readonly privates = new Map<string, PrivateLine[]>();
+  /** Peer's login in lower case → the direct link's state. */
+  readonly links = new Map<string, 'connecting' | 'open' | 'closed'>();
+  #peers: Peers | undefined;
+
+  /** `me()` is the logged-in person's login, read when the first link is made. */
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly me: () => string,
+    private readonly connection: ConnectionController,
+    private readonly clock: ClockController,
+    private readonly notice: NoticeController,
+  ) {
+    host.addController(this);
+    connection.listen(this);
+  }
+
+  hostDisconnected(): void {
+    this.#peers?.close();
+  }
+
+  received(frame: ServerFrame): void {
+    if (frame.type === 'signal') this.#direct().receiveSignal(frame.from, frame.data);
+  }
+
+  /** Shows the conversation with `peer` (a login as registered), empty at first. */
+  open(peer: string): void {
+    if (!this.privates.has(peer)) this.privates.set(peer, []);
+    this.host.requestUpdate();
+  }
+
+  /** Opens (or reuses) the direct link to `to` and sends `text` over it. Never through the server. */
+  async send(to: string, text: string): Promise<void> {
+    if (to.toLowerCase() === this.me().toLowerCase()) return this.notice.show('That is you: pick someone else for a private message.', true);
+    this.open(to);
+    try {
+      const { time } = await this.#direct().send(to, text, this.clock.now());
+      this.#add(to, { from: this.me(), time, text });
+    } catch (error) {
+      this.notice.show((error as Error).message, true);
+    }
+  }
+
+  /** The direct links, made on first use (the login is known by then). */
+  #direct(): Peers {
+    return (this.#peers ??= new Peers(this.me(), {
+      signal: (to, data) => this.connection.send({ type: 'signal', to, data }),
+      message: (from, { time, text }) => this.#add(from, { from, time, text }),
+      state: (peer, state) => {
+        this.links.set(peer.toLowerCase(), state);
+        this.host.requestUpdate();
+      },
+    }));
+  }
+
+  #add(peer: string, line: PrivateLine): void {
+    this.privates.set(peer, [...(this.privates.get(peer) ?? []), line]);
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,103 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ParsedLine } from '../../../shared/commands.ts';
+import type { Command, GateState, RoomInfo, ServerFrame, UserInfo } from '../../../shared/protocol.ts';
+import { peopleLine, roomsLine } from '../lib/format.ts';
+import { RoomView } from '../lib/room-view.ts';
+import type { ConnectionController, ConnectionListener } from './connection-controller.ts';
+import type { NoticeController } from './notice-controller.ts';
+
+/** The user list is asked for again this long after the rooms change (once for a burst of changes). */
+const USERS_EVERY_MS = 1000;
+
+/**
+ * What the server says about the chat: the room this tab is in and its entries (in `seq` order,
+ * see `lib/room-view.ts`; on a gap the connection resyncs), the rooms with their counts, the
+ * people, the n-gate, and the server's replies in the notice line. Sends messages and commands.
+ */
+export class RoomController implements ReactiveController, ConnectionListener {
+  readonly view = new RoomView();
+  rooms: RoomInfo[] = [];
+  users: UserInfo[] = [];
+  gate: GateState | null = null;
+
+  /** A typed `#lR` or `#show users` waiting for its answer, to show it in the notice line too. */
+  #asked: 'list' | 'users' | undefined;
+  #usersTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly connection: ConnectionController,
+    private readonly notice: NoticeController,
+  ) {
+    host.addController(this);
+    connection.listen(this);
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.#usersTimer);
+    this.#usersTimer = undefined;
+  }
+
+  /** A line typed in the message box (a message or a `#` command), sent as typed: the server reads it. */
+  say(text: string, line: ParsedLine): void {
+    if (line.kind === 'command' && (line.command.name === 'list' || line.command.name === 'users')) this.#asked = line.command.name;
+    this.connection.send({ type: 'send', text });
+  }
+
+  /** A command from a button. */
+  command(command: Command): void {
+    this.connection.send({ type: 'command', command });
+  }
+
+  /** `name` as registered (`Bob` for `bob`), or `name` itself when nobody has it. */
+  loginOf(name: string): string {
+    return this.users.find((user) => user.login.toLowerCase() === name.toLowerCase())?.login ?? name;
+  }
+
+  received(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        this.rooms = frame.rooms;
+        this.gate = frame.gate;
+        this.#askUsers();
+        break;
+      case 'joined':
+        this.view.joined(frame);
+        break;
+      case 'entry':
+        if (this.view.accept(frame.entry) === 'gap') this.connection.resync();
+        break;
+      case 'rooms':
+        this.rooms = frame.rooms;
+        if (this.#answered('list')) this.notice.show(roomsLine(frame.rooms), false);
+        this.#askUsers();
+        break;
+      case 'users':
+        this.users = frame.users;
+        if (this.#answered('users')) this.notice.show(peopleLine(frame.users), false);
+        break;
+      case 'gate':
+        this.gate = frame.gate;
+        break;
+      case 'info':
+        this.notice.show(frame.text, false);
+        break;
+      case 'error':
+        this.notice.show(frame.message, true);
+        break;
+    }
+  }
+
+  #answered(command: 'list' | 'users'): boolean {
+    if (this.#asked !== command) return false;
+    this.#asked = undefined;
+    return true;
+  }
+
+  #askUsers(): void {
+    this.#usersTimer ??= setTimeout(() => {
+      this.#usersTimer = undefined;
+      this.command({ name: 'users' });
+    }, USERS_EVERY_MS);
+  }
+}

@@ -1,0 +1,162 @@
+import type { SignalData } from '../../../shared/protocol.ts';
+import { PrivateSequencer, parsePrivateMessage, type PrivateMessage } from './private-seq.ts';
+
+/** What the peers need from the rest of the page. */
+export interface PeerEvents {
+  /** Sends signaling to `to` through the server (it only relays it). */
+  signal(to: string, data: SignalData): void;
+  /** A private message from `from`, in order. */
+  message(from: string, message: PrivateMessage): void;
+  /** The direct link to `peer` opened or closed. */
+  state(peer: string, state: 'connecting' | 'open' | 'closed'): void;
+}
+
+/** How long a first message waits for the link to open before it gives up (never through the server). */
+const OPEN_TIMEOUT_MS = 5000;
+
+/** No STUN or TURN: on a LAN or one machine the browsers reach each other directly. */
+const RTC: RTCConfiguration = { iceServers: [] };
+
+/**
+ * Private messages straight from this browser to another: one RTCPeerConnection per peer, with
+ * one ordered, reliable data channel, opened on first use and then reused. The server only
+ * relays the signaling (offer, answer, ICE candidates); it never sees a private text.
+ */
+export class Peers {
+  readonly #links = new Map<string, Link>();
+
+  constructor(
+    private readonly me: string,
+    private readonly events: PeerEvents,
+  ) {}
+
+  /**
+   * Sends `text` to `to` over the direct link, opening it first if needed. Rejects with a clear
+   * error when the link cannot open in time: the text is then not sent at all.
+   */
+  async send(to: string, text: string, time: number): Promise<PrivateMessage> {
+    const link = this.#link(to);
+    await link.ready(OPEN_TIMEOUT_MS);
+    const message = link.out.next(text, time);
+    link.channel.send(JSON.stringify(message));
+    return message;
+  }
+
+  /** Signaling that the server relayed from `from`. */
+  receiveSignal(from: string, data: SignalData): void {
+    this.#link(from).receive(data);
+  }
+
+  /** Closes every link (when the person logs out). */
+  close(): void {
+    for (const link of this.#links.values()) link.close();
+    this.#links.clear();
+  }
+
+  #link(peer: string): Link {
+    const key = peer.toLowerCase();
+    let link = this.#links.get(key);
+    if (!link) {
+      link = new Link(peer, this.me.toLowerCase() < key, this.events, RTC, () => this.#links.delete(key));
+      this.#links.set(key, link);
+    }
+    return link;
+  }
+}
+
+/**
+ * The link to one peer, set up with "perfect negotiation": either side may start, and when both
+ * start at once the polite one (the smaller login) gives way. The data channel is negotiated
+ * (id 0 on both sides), so there is exactly one, whoever starts.
+ */
+class Link {
+  readonly pc: RTCPeerConnection;
+  readonly channel: RTCDataChannel;
+  readonly out = new PrivateSequencer();
+  readonly #in = new PrivateSequencer();
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #signals: Promise<void> = Promise.resolve();
+  readonly #open: Promise<void>;
+
+  constructor(
+    readonly peer: string,
+    private readonly polite: boolean,
+    private readonly events: PeerEvents,
+    rtc: RTCConfiguration,
+    private readonly forget: () => void,
+  ) {
+    this.pc = new RTCPeerConnection(rtc);
+    this.channel = this.pc.createDataChannel('private', { negotiated: true, id: 0, ordered: true });
+    this.#open = new Promise((resolve) => this.channel.addEventListener('open', () => resolve(), { once: true }));
+    this.#open.then(() => events.state(peer, 'open'));
+    events.state(peer, 'connecting');
+    this.channel.addEventListener('message', ({ data }) => this.#deliver(data));
+    this.channel.addEventListener('close', () => this.close());
+    this.pc.addEventListener('negotiationneeded', () => this.#offer());
+    this.pc.addEventListener('icecandidate', ({ candidate }) => events.signal(peer, { kind: 'candidate', candidate: candidate && candidate.toJSON() as { candidate: string } }));
+    this.pc.addEventListener('connectionstatechange', () => {
+      if (this.pc.connectionState === 'failed' || this.pc.connectionState === 'closed') this.close();
+    });
+  }
+
+  /** Resolves once the channel is open; rejects, and drops the link, after `timeoutMs`. */
+  ready(timeoutMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout>;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.close();
+        reject(new Error(`Could not reach ${this.peer} directly within ${timeoutMs / 1000} s (are you both online, on the same network?). The message was not sent.`));
+      }, timeoutMs);
+    });
+    return Promise.race([this.#open, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Takes signaling one message at a time, so a candidate never comes before its description. */
+  receive(data: SignalData): void {
+    this.#signals = this.#signals.then(() => this.#apply(data)).catch((error: Error) => console.warn(`signaling with ${this.peer}:`, error.message));
+  }
+
+  close(): void {
+    if (this.pc.signalingState === 'closed') return;
+    this.channel.close();
+    this.pc.close();
+    this.forget();
+    this.events.state(this.peer, 'closed');
+  }
+
+  async #offer(): Promise<void> {
+    try {
+      this.#makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.events.signal(this.peer, { kind: 'offer', sdp: this.pc.localDescription!.sdp });
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  async #apply(data: SignalData): Promise<void> {
+    if (data.kind === 'candidate') {
+      try {
+        await this.pc.addIceCandidate(data.candidate ?? undefined);
+      } catch (error) {
+        if (!this.#ignoreOffer) throw error;
+      }
+      return;
+    }
+    const collision = data.kind === 'offer' && (this.#makingOffer || this.pc.signalingState !== 'stable');
+    this.#ignoreOffer = !this.polite && collision;
+    if (this.#ignoreOffer) return;
+    await this.pc.setRemoteDescription({ type: data.kind, sdp: data.sdp });
+    if (data.kind === 'offer') {
+      await this.pc.setLocalDescription();
+      this.events.signal(this.peer, { kind: 'answer', sdp: this.pc.localDescription!.sdp });
+    }
+  }
+
+  #deliver(data: unknown): void {
+    const message = parsePrivateMessage(data);
+    if (!message) return;
+    for (const ready of this.#in.receive(message)) this.events.message(this.peer, ready);
+  }
+}

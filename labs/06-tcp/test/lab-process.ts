@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../server/main.ts', import.meta.url));
+const LAB_DIR = fileURLToPath(new URL('..', import.meta.url));
+const LISTENING = /Open\s+(http:\/\/127\.0\.0\.1:\d+)\//;
+
+/** A lab server running in a child process, which a test can SIGKILL. */
+export interface LabProcess {
+  process: ChildProcess;
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  url: string;
+}
+
+/**
+ * Starts the real lab server as `npm run lab:06` does, on a free port with the given folders,
+ * and resolves once it says where it listens. It is killed when the test ends.
+ */
+export async function spawnLab(t: Pick<TestContext, 'after'>, dataDir: string, logDir: string): Promise<LabProcess> {
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_DIR: logDir, GATE: '' };
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: LAB_DIR, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    throw new Error(`the server exited (${signal ?? code}) before it listened`);
+  });
+  const listening = (async () => {
+    for await (const line of createInterface({ input: child.stdout! })) {
+      const match = LISTENING.exec(line);
+      if (match) return match[1]!;
+    }
+    throw new Error('the server never said where it listens');
+  })();
+  return { process: child, url: await Promise.race([listening, exited]) };
+}
