@@ -28,6 +28,12 @@ import { parseLine as parseLine05 } from '../labs/05-scale/server/core/log-forma
 import { RATE_LIMIT as RATE_LIMIT_05 } from '../labs/05-scale/server/config.ts';
 import { REGISTRATION_LIMITS as REGISTRATION_LIMITS_05 } from '../labs/05-scale/server/core/registration-limit.ts';
 import * as server05 from '../labs/05-scale/server/server.ts';
+import { AccountStore as AccountStore06 } from '../labs/06-tcp/server/accounts/store.ts';
+import { buildClientIfStale as buildClient06 } from '../labs/06-tcp/server/client-build.ts';
+import { parseLine as parseLine06 } from '../labs/06-tcp/server/core/log-format.ts';
+import { RATE_LIMIT as RATE_LIMIT_06 } from '../labs/06-tcp/server/config.ts';
+import { REGISTRATION_LIMITS as REGISTRATION_LIMITS_06 } from '../labs/06-tcp/server/core/registration-limit.ts';
+import * as server06 from '../labs/06-tcp/server/server.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -427,7 +433,7 @@ export const sendFrame = (text: string) => ({ type: 'send', text });
 /** What the stress scenarios need to know of any realtime lab. */
 export interface RealtimeLab {
   /** The lab's number: its suites are named after it. */
-  name: '03' | '04' | '05';
+  name: '03' | '04' | '05' | '06';
   /** The prefix of its suites' names, as in the lab's own tests: `'04 rooms-p2p'`. */
   suite: string;
   /** Its folder (absolute, with a trailing slash), where `server/main.ts` starts it as `npm run lab:NN` does. */
@@ -445,7 +451,7 @@ export interface RealtimeLab {
 
 /** Lab 04's protocol, accounts and rooms: labs 04 and 05. */
 export interface RoomsLab extends RealtimeLab {
-  name: '04' | '05';
+  name: '04' | '05' | '06';
   accounts: true;
   parseLine(line: string): { room: string | null; from: string | null; text: string } | undefined;
   /** Starts its real server in-process: lab 04 takes a rate limit as an option, lab 05 (`RATE_LIMIT`) in its config. */
@@ -524,11 +530,27 @@ export const LAB05: RoomsLab = {
   registrationBurst: REGISTRATION_LIMITS_05.burst,
 };
 
+/** Lab 05 with a plain TCP port beside the WebSocket: it gets every check lab 05 gets, and `tcp.stress.ts`. */
+export const LAB06: RoomsLab = {
+  name: '06',
+  suite: '06 tcp',
+  dir: labDir('06-tcp'),
+  accounts: true,
+  parseLine: parseLine06,
+  rate: { perSecond: RATE_LIMIT_06, burst: server06.BURST_FACTOR * RATE_LIMIT_06 },
+  maxBufferedBytes: server06.MAX_BUFFERED_BYTES,
+  timing: undefined,
+  startServer: (config, { rate, ...options }) => server06.startServer({ ...config, rateLimit: rate.perSecond }, options),
+  openAccounts: (dataDir) => AccountStore06.open(dataDir),
+  buildClient: buildClient06,
+  registrationBurst: REGISTRATION_LIMITS_06.burst,
+};
+
 export const isRoomsLab = (lab: RealtimeLab): lab is RoomsLab => lab.accounts;
 
 /** Every realtime lab, and those that speak lab 04's protocol: the scenarios run once per lab of a list. */
-export const REALTIME_LABS = [LAB03, LAB04, LAB05] as const;
-export const ROOMS_LABS = [LAB04, LAB05] as const;
+export const REALTIME_LABS = [LAB03, LAB04, LAB05, LAB06] as const;
+export const ROOMS_LABS = [LAB04, LAB05, LAB06] as const;
 
 /** `close` that may be called again (a test closes the server to read its logs; the clean-up closes it too). */
 function closeOnce<T>(close: () => Promise<T>): () => Promise<T> {
