@@ -7,7 +7,8 @@
  *   npm run bench                  the full run, about 15 minutes; also redraws labs/03-realtime/docs/polling-vs-push.svg
  *   npm run bench -- --quick       smaller, under a minute
  *   npm run bench -- --json FILE   also writes every figure to FILE
- *   npm run bench -- --only a,c    only some parts: a, b, c (the three scenarios) and labs
+ *   npm run bench -- --only a,c    only some parts: a, b, c (the three scenarios), labs and tcp
+ *   npm run bench -- --only tcp    (d) lab 06 over its WebSocket against its plain TCP port (bench/tcp/)
  *   npm run bench -- --servers frameOnce,lab05   only some servers: bare, frameOnce, lab04, lab05
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench   profiles the servers
  *
@@ -21,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { allServers, type IdleResult, type Results, type SaturationResult, type SteadyResult } from './compare-servers.ts';
 import { compareLabs, type LabsResult } from './labs/compare-labs.ts';
+import { compareTransports, transportsTable, type TransportsResult } from './tcp/compare-transports.ts';
 import { seedAccounts } from './lib/accounts.ts';
 import { REPO_ROOT } from './lib/children.ts';
 import { KINDS, isLab } from './lib/kinds.ts';
@@ -32,7 +34,7 @@ import { pollingVsPushSvg } from './svg.ts';
 
 /** The whole run stops by itself past this, whatever is going on. */
 const RUN_LIMIT_MS = 25 * 60_000;
-const PARTS = ['a', 'b', 'c', 'labs'] as const;
+const PARTS = ['a', 'b', 'c', 'labs', 'tcp'] as const;
 const CHART = join(REPO_ROOT, 'labs', '03-realtime', 'docs', 'polling-vs-push.svg');
 
 const { values: flags } = parseArgs({
@@ -81,7 +83,7 @@ for (const note of notes) console.log(`  note: ${note}`);
 
 const tempRoot = await mkdtemp(join(tmpdir(), 'chat-lab-bench-'));
 type SteadyRun = SteadyResult & { connectSeconds: number };
-const results: { a?: Results<SaturationResult>; b?: Results<SteadyRun>; c?: Results<IdleResult>; labs?: LabsResult } = {};
+const results: { a?: Results<SaturationResult>; b?: Results<SteadyRun>; c?: Results<IdleResult>; labs?: LabsResult; tcp?: TransportsResult } = {};
 const timings: Record<string, number> = {};
 const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
@@ -120,6 +122,10 @@ try {
     console.log('\nLab 02 (polling) against lab 03 (push)');
     results.labs = await timed('labs', () => compareLabs(scale, tempRoot, (line) => console.log(`  ${line}`)));
   }
+  if (only.has('tcp')) {
+    console.log('\n(d) lab 06: its WebSocket against its plain TCP port');
+    results.tcp = await timed('tcp', () => compareTransports(scale, tempRoot, (line) => console.log(`  ${line}`)));
+  }
 } finally {
   await rm(tempRoot, { recursive: true, force: true });
 }
@@ -134,6 +140,7 @@ const seconds = (performance.now() - started) / 1000;
 console.log(`\nResults (${scale.name} run, ${new Date().toISOString().slice(0, 16)}Z, ${seconds.toFixed(0)} s)\n`);
 if (rows.length) console.log(`${markdownTable(rows)}\n\n${targetLines(rows)}\n`);
 if (results.labs) console.log(`${labsTable(results.labs)}\n`);
+if (results.tcp) console.log(`${transportsTable(results.tcp, scale.saturation.clients)}\n`);
 console.log(`Noise: ${noiseSummary()}; other work after the run: ${busyAfter.toFixed(2)} cores.`);
 for (const note of notes) console.log(`Note: ${note}`);
 
