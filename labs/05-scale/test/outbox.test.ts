@@ -114,7 +114,8 @@ describe('05 scale: frames on the wire', () => {
     assert.deepEqual(wire.calls, []);
   });
 
-  it('after a long flush, lets the next frames wait half as long, so that more go out together', async () => {
+  it('after a long flush, lets the next frames wait half as long, so that more go out together', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] }); // the wait runs on the test's clock, not the machine's
     let clock = 0;
     const { wire, box } = outbox(undefined, new Flusher(() => clock));
     wire.onWrite = () => (clock += 10);
@@ -125,8 +126,11 @@ describe('05 scale: frames on the wire', () => {
     box.push(b!);
     await nextTurn();
     assert.deepEqual(wire.calls, [[a]], 'that flush took 10 ms: the next one waits 5 ms');
-    clock += 5;
-    await once(wire, 'wrote');
+    clock += 4;
+    t.mock.timers.tick(4);
+    assert.deepEqual(wire.calls, [[a]], 'after 4 ms, b still waits');
+    clock += 1;
+    t.mock.timers.tick(1);
     assert.deepEqual(wire.calls, [[a], [b]]);
   });
 

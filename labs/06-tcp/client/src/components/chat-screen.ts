@@ -143,6 +143,7 @@ export class ChatScreen extends LitElement {
   }
 
   async #logout(): Promise<void> {
+    this.#connection.close(); // first: the server's 4001 must not reach this tab as a lost session
     await api.logout().catch(() => undefined);
     this.dispatchEvent(new CustomEvent('logged-out', { detail: { reason: 'You logged out.' }, bubbles: true, composed: true }));
   }

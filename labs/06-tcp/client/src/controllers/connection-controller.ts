@@ -47,6 +47,11 @@ export class ConnectionController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.close();
+  }
+
+  /** Closes the socket with {@link BYE} and stops reconnecting, e.g. before logging out. */
+  close(): void {
     clearTimeout(this.#retry);
     const socket = this.#socket;
     this.#socket = undefined;
