@@ -74,7 +74,7 @@ export function startGenerator(job: object, timeoutMs: number): GeneratorProcess
 }
 
 /** The first line of the child's stdout that is a JSON object; rejects if it exits or times out first. */
-function firstJsonLine(child: ChildProcess, timeoutMs: number): Promise<Record<string, unknown>> {
+export function firstJsonLine(child: ChildProcess, timeoutMs: number): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
     const lines = createInterface({ input: child.stdout! });

@@ -5,6 +5,7 @@
  * process, one clock (`performance.now()`), so latencies need no clock sync.
  */
 import { performance } from 'node:perf_hooks';
+import { settle } from '../lib/job.ts';
 import { isLab, type Kind } from '../lib/kinds.ts';
 import { RawClient } from './raw-client.ts';
 
@@ -123,13 +124,8 @@ export class Crowd {
   }
 
   /** Resolves once no frame has arrived for `quietMs`, or after `maxMs` whatever happens. */
-  async settle(quietMs: number, maxMs: number): Promise<boolean> {
-    const start = performance.now();
-    while (performance.now() - start < maxMs) {
-      if (performance.now() - Math.max(this.lastFrameAt, start) >= quietMs) return true;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(50, quietMs)));
-    }
-    return false;
+  settle(quietMs: number, maxMs: number): Promise<boolean> {
+    return settle(() => this.lastFrameAt, quietMs, maxMs);
   }
 
   /** Cuts every connection at once (no closing handshake): the benchmark is over. */

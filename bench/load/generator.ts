@@ -7,10 +7,9 @@
  *
  *   node --import tsx bench/load/generator.ts '{"scenario":"steady","target":{…},…}'
  */
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { logInAll } from '../lib/accounts.ts';
+import { answerAndLinger, readJob } from '../lib/job.ts';
 import { isLab } from '../lib/kinds.ts';
 import { Crowd, type Target } from './crowd.ts';
 import { idle, saturation, steady, type IdleJob, type SaturationJob, type SteadyJob } from './scenarios.ts';
@@ -21,17 +20,7 @@ export type JobSpec = ({ scenario: 'saturation' } & SaturationJob) | ({ scenario
 /** A job: what to run, against which server, named how in progress lines, within what time. */
 export type Job = JobSpec & { target: Target; label: string; timeoutMs: number };
 
-/** Once the result is out, wait at most this long for the benchmark to let us go. */
-const LINGER_MS = 60_000;
-
-const job = JSON.parse(process.argv[2]!) as Job;
-const deadline = performance.now() + job.timeoutMs;
-const log = (line: string) => process.stderr.write(`  ${job.label}: ${line}\n`);
-// Leave by ourselves if the run overstays its time, whatever is going on.
-setTimeout(() => {
-  log(`gave up after ${job.timeoutMs / 1000} s`);
-  process.exit(2);
-}, job.timeoutMs + LINGER_MS).unref();
+const { job, deadline, log } = readJob<Job>();
 
 const url = `http://127.0.0.1:${job.target.port}/`;
 const people = job.scenario === 'idle' ? job.connections : job.clients;
@@ -52,9 +41,4 @@ if (job.scenario === 'idle') {
   const measured = job.scenario === 'saturation' ? await saturation(crowd, job, log) : await steady(crowd, job, log);
   result = { ...measured, connectSeconds };
 }
-process.stdout.write(`${JSON.stringify({ result: { ...result, loginSeconds } })}\n`);
-
-process.stdin.resume();
-await Promise.race([once(process.stdin, 'end'), sleep(LINGER_MS)]);
-crowd.terminate();
-process.exit(0);
+await answerAndLinger({ ...result, loginSeconds }, () => crowd.terminate());

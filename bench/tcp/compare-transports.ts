@@ -9,12 +9,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { encodeFrame } from '../../labs/06-tcp/server/realtime/frame.ts';
 import { renderFrame } from '../../labs/06-tcp/server/tcp/render.ts';
 import { seedAccounts } from '../lib/accounts.ts';
-import { CORES, REPO_ROOT, startGenerator, startServer } from '../lib/children.ts';
+import { CORES, REPO_ROOT, firstJsonLine, startGenerator, startServer } from '../lib/children.ts';
 import type { Scale } from '../lib/scale.ts';
 import type { SaturationResult, SteadyResult } from '../load/scenarios.ts';
 import type { StepResult } from '../load/traffic.ts';
@@ -93,21 +92,6 @@ function startTcpGenerator(job: object, timeoutMs: number) {
       clearTimeout(kill);
     },
   };
-}
-
-function firstJsonLine(child: ChildProcess, timeoutMs: number): Promise<{ result: unknown }> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.startsWith('{')) return void process.stderr.write(`${line}\n`);
-      clearTimeout(timer);
-      resolve(JSON.parse(line));
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${signal ?? code}) before answering`));
-    });
-  });
 }
 
 /** One benchmark message as each transport delivers it: the same entry, encoded by lab 06's own code. */

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { PASSWORD, loginOf } from '../lib/accounts.ts';
+import { settle } from '../lib/job.ts';
 import { micros, type Crowd, type OnDelivery, type Target } from '../load/crowd.ts';
 
 /** What `load/traffic.ts` and `load/scenarios.ts` use of a crowd. */
@@ -66,13 +67,8 @@ export class TcpCrowd implements CrowdLike {
   }
 
   /** Resolves once no line has arrived for `quietMs`, or after `maxMs` whatever happens. */
-  async settle(quietMs: number, maxMs: number): Promise<boolean> {
-    const start = performance.now();
-    while (performance.now() - start < maxMs) {
-      if (performance.now() - Math.max(this.lastFrameAt, start) >= quietMs) return true;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(50, quietMs)));
-    }
-    return false;
+  settle(quietMs: number, maxMs: number): Promise<boolean> {
+    return settle(() => this.lastFrameAt, quietMs, maxMs);
   }
 
   terminate(): void {

@@ -6,24 +6,15 @@
  *
  *   node --import tsx bench/tcp/tcp-generator.ts '{"scenario":"steady","target":{…},…}'
  */
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { answerAndLinger, readJob } from '../lib/job.ts';
 import type { Crowd, Target } from '../load/crowd.ts';
 import { saturation, steady, type SaturationJob, type SteadyJob } from '../load/scenarios.ts';
 import { TcpCrowd } from './tcp-crowd.ts';
 
 export type TcpJob = (({ scenario: 'saturation' } & SaturationJob) | ({ scenario: 'steady' } & SteadyJob)) & { target: Target; label: string; timeoutMs: number };
 
-const LINGER_MS = 60_000;
-
-const job = JSON.parse(process.argv[2]!) as TcpJob;
-const deadline = performance.now() + job.timeoutMs;
-const log = (line: string) => process.stderr.write(`  ${job.label}: ${line}\n`);
-setTimeout(() => {
-  log(`gave up after ${job.timeoutMs / 1000} s`);
-  process.exit(2);
-}, job.timeoutMs + LINGER_MS).unref();
+const { job, deadline, log } = readJob<TcpJob>();
 
 const connectStart = performance.now();
 const tcp = await TcpCrowd.open(job.target, job.clients, { deadline });
@@ -32,9 +23,4 @@ log(`${job.clients} terminals logged in in ${connectSeconds.toFixed(1)} s`);
 // The scenarios use only what `CrowdLike` names, which the TCP crowd has too.
 const crowd = tcp as unknown as Crowd;
 const measured = job.scenario === 'saturation' ? await saturation(crowd, job, log) : await steady(crowd, job, log);
-process.stdout.write(`${JSON.stringify({ result: { ...measured, connectSeconds, loginSeconds: 0 } })}\n`);
-
-process.stdin.resume();
-await Promise.race([once(process.stdin, 'end'), sleep(LINGER_MS)]);
-tcp.terminate();
-process.exit(0);
+await answerAndLinger({ ...measured, connectSeconds, loginSeconds: 0 }, () => tcp.terminate());
