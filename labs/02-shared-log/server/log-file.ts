@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { eventLine } from './core/log-format.ts';
 
 /** How much of the file's end `tail` reads at a time. */
 const CHUNK_BYTES = 16 * 1024;
@@ -11,6 +12,8 @@ const CHUNK_BYTES = 16 * 1024;
 export class LogFile {
   #handle: Promise<FileHandle> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The lines that could not be written since the last write that worked. */
+  #lost = 0;
 
   constructor(readonly path: string) {}
 
@@ -18,10 +21,27 @@ export class LogFile {
   append(line: string): Promise<void> {
     const write = this.#queue.then(async () => {
       this.#handle ??= this.#open();
-      await (await this.#handle).appendFile(`${line}\n`, 'utf8');
+      await this.#write(await this.#handle, `${line}\n`);
     });
-    this.#queue = write.catch(() => undefined);
+    this.#queue = write.catch(() => this.#lost++);
     return write;
+  }
+
+  /**
+   * Writes one line. If the write fails (a full disk, say), it may have written part of the line:
+   * the file is cut back to its last whole line, so the next line cannot be glued to that part.
+   * The next write that works begins with an event line saying how many lines are missing.
+   */
+  async #write(handle: FileHandle, text: string): Promise<void> {
+    const { size } = await handle.stat(); // where the last whole line ends
+    if (this.#lost > 0) text = lostLine(this.#lost) + text;
+    try {
+      await handle.appendFile(text, 'utf8');
+    } catch (error) {
+      await handle.truncate(size);
+      throw error;
+    }
+    this.#lost = 0;
   }
 
   /**
@@ -56,6 +76,11 @@ export class LogFile {
       throw error;
     });
   }
+}
+
+/** The event line that marks where lines are missing from the log. */
+function lostLine(lost: number): string {
+  return `${eventLine(new Date(), `${lost} line(s) lost here: the log could not be written`)}\n`;
 }
 
 async function readTail(file: FileHandle, maxLines: number): Promise<string> {

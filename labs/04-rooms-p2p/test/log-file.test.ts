@@ -1,11 +1,28 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '@chat-lab/test-support';
+import { logLine, parseLine } from '../server/core/log-format.ts';
 import { LogFile } from '../server/log-file.ts';
 
 const START = new Date(2026, 10, 22, 9, 30, 0);
+
+/**
+ * Runs `code` (an ES module) in a child process that may not write past `maxBytes` in any file
+ * (`ulimit -f`): a disk that fills up, for real, without root. Resolves to what it printed.
+ */
+async function runOnFullDisk(maxBytes: number, code: string): Promise<string> {
+  const node = [process.execPath, '--import', import.meta.resolve('tsx'), '--input-type=module', '--eval', code];
+  const child = spawn('sh', ['-c', `ulimit -f ${maxBytes / 512} && exec "$0" "$@"`, ...node], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const [status] = await once(child, 'close');
+  assert.equal(status, 0, 'the child process ran to the end');
+  return output;
+}
 
 describe('04 rooms-p2p: log file', () => {
   it('writes the lines appended at once whole and in order, each on its own line', async (t) => {
@@ -38,5 +55,43 @@ describe('04 rooms-p2p: log file', () => {
     const [a, b] = [new LogFile(dir, START), new LogFile(dir, START)];
     assert.deepEqual([await a.path, await b.path].map((path) => path.slice(dir.length + 1)).sort(), ['chat_20261122-093000.log', 'chat_20261122-093000_2.log']);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('gives each of 150 runs started in the same second its own file, and writes every line', async (t) => {
+    const dir = await tempDir(t, 'log-file');
+    const logs = Array.from({ length: 150 }, () => new LogFile(dir, START));
+    await Promise.all(logs.map((log, i) => log.append(`line ${i}`)));
+    await Promise.all(logs.map((log) => log.close()));
+    const paths = await Promise.all(logs.map((log) => log.path));
+    assert.equal(new Set(paths).size, 150, 'no two share a file');
+    assert.deepEqual(await Promise.all(paths.map((path) => readFile(path, 'utf8'))), logs.map((_, i) => `line ${i}\n`));
+  });
+
+  it('keeps one message per line when the disk fills up in the middle of one', { skip: process.platform === 'win32' && 'needs sh and ulimit' }, async (t) => {
+    const dir = await tempDir(t, 'log-file');
+    const say = (from: string, text: string) => logLine({ room: 'lobby', seq: 1, time: START.getTime(), kind: 'message', from, text });
+    const fill = Array.from({ length: 90 }, (_, i) => say('alice', `line ${i} ${'x'.repeat(40)}`));
+    const long = say('bob', 'y'.repeat(1900)); // crosses the 8 KiB limit: only part of it fits
+    const after = say('alice', 'still one line');
+    const groups = [...fill, long, after].map((line) => [line]);
+    const output = await runOnFullDisk(8192, `
+      import { LogFile } from ${JSON.stringify(import.meta.resolve('../server/log-file.ts'))};
+      const log = new LogFile(${JSON.stringify(dir)}, new Date(${START.getTime()}));
+      for (const group of ${JSON.stringify(groups)}) {
+        const results = await Promise.all(group.map((line) => log.append(line).then(() => 'written', (error) => error.code)));
+        console.log(results.join('\\n'));
+      }
+      await log.close();
+    `);
+    assert.deepEqual(output.split('\n').slice(-3), ['EFBIG', 'written', ''], 'the long line is refused, the next one written');
+    const [name] = await readdir(dir);
+    const contents = await readFile(join(dir, name!), 'utf8');
+    assert.ok(contents.endsWith('\n'), 'the file ends with a whole line');
+    const entries = contents.slice(0, -1).split('\n').map((line) => parseLine(line));
+    assert.deepEqual(entries.map((entry) => entry && { room: entry.room, from: entry.from, text: entry.text }), [
+      ...fill.map((line) => ({ room: 'lobby', from: 'alice', text: parseLine(line)!.text })),
+      { room: null, from: null, text: '1 line(s) lost here: the log could not be written' },
+      { room: 'lobby', from: 'alice', text: 'still one line' },
+    ]);
   });
 });

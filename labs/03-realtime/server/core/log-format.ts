@@ -78,10 +78,11 @@ export function parseLog(contents: string): LogEntry[] {
 
 /**
  * The name of a session's log, from the local time it started: `chat_YYYYMMDD-hhmmss.log`.
- * A second session started in the same second gets `_2`, a third `_3`, and so on (`attempt`
- * counts from 1), so `ls` lists them in the order they started (up to `_9`).
+ * A second session started in the same second gets `_2`, a third `_3`, and so on (`suffix`
+ * counts from 1), so `ls` lists them in the order they started (up to `_9`); any other suffix,
+ * such as a random one, goes after the `_` the same way.
  */
-export function logFileName(startedAt: Date, attempt = 1): string {
+export function logFileName(startedAt: Date, suffix: number | string = 1): string {
   const stamp = formatTime(startedAt).replace(/[-:]/g, '').replace(' ', '-');
-  return attempt === 1 ? `chat_${stamp}.log` : `chat_${stamp}_${attempt}.log`;
+  return suffix === 1 ? `chat_${stamp}.log` : `chat_${stamp}_${suffix}.log`;
 }
