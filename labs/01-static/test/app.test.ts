@@ -42,7 +42,9 @@ describe('01 static: HTTP', () => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/user');
     assert.equal(await log('user'), '2026-11-22 14:03:07 <user> hello agent\n');
-    assert.match(await (await app.request('/user')).text(), /hello agent/);
+    const page = await (await app.request('/user')).text();
+    assert.match(page, /<li class="message from-user mine"><b>user<\/b> <span class="text">hello agent<\/span>/, 'its own message, on the right');
+    assert.match(page, /<time datetime="2026-11-22T14:03:07" title="2026-11-22 14:03:07">14:03<\/time>/, 'a short time, the full one in the tooltip');
   });
 
   it('keeps the two clients apart: the agent never sees the user\'s message', async (t) => {

@@ -44,7 +44,9 @@ describe('02 shared log: HTTP', () => {
     assert.equal(await contents(), '2026-11-22 14:03:07 <user> hello agent\n2026-11-22 14:03:07 <agent> hello user\n');
     for (const role of ['user', 'agent']) {
       const page = await (await app.request(`/${role}`)).text();
-      assert.match(page, /class="message from-user".*hello agent.*class="message from-agent".*hello user/s, role);
+      assert.match(page, /class="message from-user[^"]*".*hello agent.*class="message from-agent[^"]*".*hello user/s, role);
+      assert.deepEqual([...page.matchAll(/class="message from-(\w+) mine"/g)].map((match) => match[1]), [role], `${role}: only its own message is on the right`);
+      assert.match(page, /<time datetime="2026-11-22T14:03:07" title="2026-11-22 14:03:07">14:03<\/time>/, 'a short time, the full one in the tooltip');
     }
   });
 

@@ -58,27 +58,46 @@ function receive(frame) {
   }
 }
 
-/** @param {Entry} entry */
+/**
+ * One entry, drawn as the server-rendered pages of labs 01 and 02 draw it: this window's messages
+ * on the right (`mine`), the other's on the left, events centred; the first says when the chat began.
+ * @param {Entry} entry
+ */
 function show(entry) {
   const item = document.createElement('li');
-  const time = document.createElement('time');
-  time.textContent = new Date(entry.time).toLocaleTimeString([], { hour12: false });
-  item.append(time, ' ');
-  if (entry.from === null) {
+  if (entry.kind === 'start') {
     item.className = 'event';
-    item.append(entry.text);
+    item.title = entry.text;
+    item.append('Chat started at ', timeOf(entry.time));
+  } else if (entry.from === null) {
+    item.className = 'event';
+    item.append(entry.text, ' ', timeOf(entry.time));
   } else {
-    item.className = `message from-${entry.from}`;
+    item.className = `message from-${entry.from}${entry.from === role ? ' mine' : ''}`;
     const who = document.createElement('b');
     who.textContent = entry.from;
     const text = document.createElement('span');
     text.className = 'text';
     text.textContent = entry.text;
-    item.append(who, ' ', text);
+    item.append(who, ' ', text, ' ', timeOf(entry.time));
     if (entry.from !== role) typing.textContent = '';
   }
   list.append(item);
   item.scrollIntoView({ block: 'end' });
+}
+
+/**
+ * `hh:mm` on the page; the full local date and time, as the log writes it, in the tooltip.
+ * @param {number} ms
+ */
+function timeOf(ms) {
+  const date = new Date(ms);
+  const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  const time = document.createElement('time');
+  time.dateTime = date.toISOString();
+  time.title = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  time.textContent = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return time;
 }
 
 /** @param {Record<Role, number>} online */

@@ -24,7 +24,7 @@ export function ChatPage({ role, entries, notice, draft = '' }: ChatPageProps) {
         <p class="hint">This page shows {role}.log only.</p>
       </header>
       <main>
-        <MessageList entries={entries} />
+        <MessageList entries={entries} role={role} />
       </main>
       <footer>
         {notice && (

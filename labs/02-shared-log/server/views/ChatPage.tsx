@@ -24,7 +24,7 @@ export function ChatPage({ role, entries, notice, draft = '' }: ChatPageProps) {
         <p class="hint">Both windows share chat.log. Press Send/Refresh with an empty box to see new messages.</p>
       </header>
       <main>
-        <MessageList entries={entries} />
+        <MessageList entries={entries} role={role} />
       </main>
       <footer>
         {notice && (
