@@ -81,7 +81,7 @@ async function stall(url: string, targets: Target[]): Promise<{ stalled: number 
 
 /** Sends `perSecond` messages a second, spread over 10 ms ticks, for `ms`; then counts the answers. */
 async function flood(url: string, target: Target, perSecond: number, ms: number): Promise<FloodResult> {
-  const socket = new WebSocket(socketUrl(url, target), { headers: target.cookie ? { cookie: target.cookie } : {} });
+  const socket = new WebSocket(socketUrl(url, target), { headers: target.cookie ? { cookie: target.cookie } : {}, localAddress: target.localAddress });
   sockets.push(socket);
   const result: FloodResult = { sent: 0, accepted: 0, errors: {} };
   socket.on('message', (data) => {

@@ -12,6 +12,8 @@ import { connect, type Socket } from 'node:net';
 export interface Target {
   query?: string;
   cookie?: string;
+  /** The address to connect from (lab 03 counts frames per role and address: a flooder on 127.0.0.1 would share the probes' budget). */
+  localAddress?: string;
 }
 
 /**

@@ -474,8 +474,12 @@ export interface RoomsConfig {
 
 export interface RoomsOptions {
   heartbeatMs?: number;
-  /** Frames a second per connection; lab 05 derives its burst from `perSecond`. */
+  /** Frames a second per person; lab 05 derives its burst from `perSecond`. */
   rate: { perSecond: number; burst: number };
+  /** Connections a person may open; unlimited unless a test says otherwise. */
+  connects?: { perSecond: number; burst: number };
+  /** Connections one address may hold open; every stress client shares 127.0.0.1, so unlimited unless a test says otherwise. */
+  maxConnectionsPerAddress?: number;
 }
 
 /** What the stress tests use of a running lab 04 or 05 server. */
@@ -561,7 +565,7 @@ function closeOnce<T>(close: () => Promise<T>): () => Promise<T> {
 /** Lab 03's real server in a temporary log folder; closed when the test ends. */
 export async function lab03(t: TestContext, options: server03.ServerOptions = {}) {
   const logDir = await tempDir(t, 'stress-03');
-  const running = await server03.startServer({ port: 0, host: '127.0.0.1', logDir, graceSeconds: 30 }, { rate: UNLIMITED, ...options });
+  const running = await server03.startServer({ port: 0, host: '127.0.0.1', logDir, graceSeconds: 30 }, { rate: UNLIMITED, ...NO_CONNECTION_LIMITS, ...options });
   const server = { ...running, close: closeOnce(running.close) };
   t.after(() => server.close());
   const url = server.urls[0]!;
@@ -576,6 +580,9 @@ export async function lab03(t: TestContext, options: server03.ServerOptions = {}
 /** Frames a second that no test client reaches: for tests that are not about the rate limit. */
 export const UNLIMITED = { perSecond: 1e9, burst: 1e9 };
 
+/** Every stress client connects from 127.0.0.1, and a crowd of them as one person in lab 03: no limit on connections. */
+export const NO_CONNECTION_LIMITS = { connects: UNLIMITED, maxConnectionsPerAddress: Infinity };
+
 /**
  * The real server of lab 04 or 05 in a temporary folder (accounts and logs), with no rate limit
  * unless `options.rate` says otherwise; closed when the test ends. `seed` writes accounts into
@@ -586,7 +593,7 @@ export async function roomsServer(t: TestContext, lab: RoomsLab, options: Partia
   const logDir = join(dir, 'logs');
   const dataDir = join(dir, 'data');
   if (seed.length > 0) await seedAccounts(dataDir, seed);
-  const running = await lab.startServer({ port: 0, host: '127.0.0.1', logDir, dataDir, gate: 0 }, { rate: UNLIMITED, ...options });
+  const running = await lab.startServer({ port: 0, host: '127.0.0.1', logDir, dataDir, gate: 0 }, { rate: UNLIMITED, ...NO_CONNECTION_LIMITS, ...options });
   const server = { ...running, close: closeOnce(() => running.close()) };
   t.after(() => server.close());
   const url = server.urls[0]!;

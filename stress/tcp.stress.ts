@@ -280,7 +280,7 @@ describe('06 tcp: fuzzing the TCP port', () => {
     const [logDir, dataDir] = [join(dir, 'logs'), join(dir, 'data')];
     const workers = Array.from({ length: WORKERS }, (_, i) => `fuzz-${i}`);
     await seedAccounts(dataDir, ['good-ws', 'good-tcp', ...workers]);
-    const server = await startServer({ port: 0, host: '127.0.0.1', logDir, dataDir, gate: 0, rateLimit: 1_000_000 }, { tcpIdleMs: MAX_MS });
+    const server = await startServer({ port: 0, host: '127.0.0.1', logDir, dataDir, gate: 0, rateLimit: 1_000_000 }, { tcpIdleMs: MAX_MS, tcpLoginMs: MAX_MS, maxConnectionsPerAddress: Infinity });
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= server.close());
     t.after(close);

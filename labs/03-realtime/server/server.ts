@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server, ServerOptions as HttpOptions } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { nanoid } from 'nanoid';
 import { WebSocketServer } from 'ws';
+import { AddressCap } from './address-cap.ts';
 import { createApp } from './app.ts';
 import { ConfigError, LAB_SCRIPT, joinUrls, type Config } from './config.ts';
 import { startHeartbeat } from './realtime/heartbeat.ts';
@@ -20,16 +21,38 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
  */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-/** Frames one connection may send: 20 a second on average, 60 at once. A person types far slower. */
+/** Frames one window may send, however often it reconnects: 20 a second on average, 60 at once. A person types far slower. */
 export const RATE = { perSecond: 20, burst: 60 };
 
-/** What tests may replace: the clock, session ids, how often clients are pinged, the unread bound, the rate limit. */
+/**
+ * Connections one window may open: 20 at once, then one a second. A reload is one; all the
+ * windows of one role on one computer count as one here, since nothing else tells them apart.
+ */
+export const CONNECTS = { perSecond: 1, burst: 20 };
+
+/**
+ * A connection must send a request's headers within this long, or it is closed: a connection
+ * that says nothing holds one of the server's file descriptors for nothing.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+
+/**
+ * Connections one address may hold open at once; more are closed as soon as they open. A browser
+ * opens up to 6 for a page and its files, and one per chat window. On a classroom network every
+ * laptop has its own address; if the class reaches the server through one router's address, raise it.
+ */
+export const MAX_CONNECTIONS_PER_ADDRESS = 100;
+
+/** What tests may replace: the clock, session ids, how often clients are pinged, the unread bound, the limits. */
 export interface ServerOptions {
   now?: () => Date;
   newId?: () => string;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
   rate?: { perSecond: number; burst: number };
+  connects?: { perSecond: number; burst: number };
+  headersTimeoutMs?: number;
+  maxConnectionsPerAddress?: number;
 }
 
 /** A lab server that is listening. */
@@ -47,13 +70,17 @@ export interface RunningServer {
 /** Creates the log folder, builds the app and the WebSocket hub, and listens. Tests call it with port 0. */
 export async function startServer(
   config: Config,
-  { now = () => new Date(), newId = nanoid, heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, rate = RATE }: ServerOptions = {},
+  { now = () => new Date(), newId = nanoid, heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, rate = RATE, connects = CONNECTS,
+    headersTimeoutMs = HEADERS_TIMEOUT_MS, maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS }: ServerOptions = {},
 ): Promise<RunningServer> {
   await mkdir(config.logDir, { recursive: true });
-  const hub = new Hub({ logDir: config.logDir, now, newId, graceMs: config.graceSeconds * 1000, maxBufferedBytes, rate });
+  const hub = new Hub({ logDir: config.logDir, now, newId, graceMs: config.graceSeconds * 1000, maxBufferedBytes, rate, connects });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   const stopHeartbeat = startHeartbeat(wss, heartbeatMs);
-  const server = createAdaptorServer({ fetch: createApp().fetch }) as Server;
+  const server = createAdaptorServer({ fetch: createApp().fetch, serverOptions: silenceTimeouts(headersTimeoutMs) }) as Server;
+  server.timeout = headersTimeoutMs; // a connection that sends nothing at all (a WebSocket turns this off: ws calls setTimeout(0))
+  const cap = new AddressCap(maxConnectionsPerAddress);
+  server.on('connection', (socket: Socket) => cap.admit(socket) || socket.destroy());
   server.on('upgrade', upgradeHandler(wss, hub));
   await listen(server, config);
   const { port } = server.address() as AddressInfo;
@@ -68,6 +95,15 @@ export async function startServer(
       await close(server);
     },
   };
+}
+
+/**
+ * Headers must arrive within `ms`, checked every `ms / 2`, so a client that sends them a byte at a
+ * time cannot hold the connection either. It does not reliably catch a connection that never
+ * sends a byte: the socket timeout set above closes those.
+ */
+function silenceTimeouts(ms: number): HttpOptions {
+  return { headersTimeout: ms, connectionsCheckingInterval: Math.max(1, ms / 2) };
 }
 
 function listen(server: Server, { port, host }: Config): Promise<void> {

@@ -3,7 +3,7 @@ import { WebSocket, type RawData } from 'ws';
 import { Chat, logLine, type Entry } from '../core/chat.ts';
 import { ROLES, type Role } from '../core/message.ts';
 import { parseClientFrame, type ErrorCode, type Online, type ServerFrame } from '../core/protocol.ts';
-import { RateLimit } from '../core/rate-limit.ts';
+import { RateLimits } from '../core/rate-limit.ts';
 import { LogFile } from '../log-file.ts';
 
 /** Joins and leaves within this window are announced once, with the counts at that moment. */
@@ -19,8 +19,10 @@ export interface HubOptions {
   graceMs: number;
   /** A client whose unsent data passes this many bytes has stopped reading: it is dropped. */
   maxBufferedBytes: number;
-  /** Frames a connection may send: `perSecond` on average, `burst` at once. */
+  /** Frames a person may send, over all their connections: `perSecond` on average, `burst` at once. */
   rate: { perSecond: number; burst: number };
+  /** Connections a person may open: `perSecond` on average, `burst` at once. */
+  connects: { perSecond: number; burst: number };
 }
 
 /** Where a reconnecting client left off: the last entry it saw. */
@@ -45,6 +47,8 @@ interface HubEvents {
 export class Hub extends EventEmitter<HubEvents> {
   readonly #chat = new Chat();
   readonly #clients = new Map<WebSocket, Role>();
+  readonly #rates: RateLimits;
+  readonly #connects: RateLimits;
   #log: LogFile | undefined;
   #logClosed: Promise<void> = Promise.resolve();
   #grace: NodeJS.Timeout | undefined;
@@ -53,17 +57,31 @@ export class Hub extends EventEmitter<HubEvents> {
 
   constructor(private readonly options: HubOptions) {
     super();
+    this.#rates = new RateLimits(options.rate.perSecond, options.rate.burst);
+    this.#connects = new RateLimits(options.connects.perSecond, options.connects.burst);
   }
 
-  /** Takes a client that just connected: a welcome with what it missed, then every new entry. */
-  join(socket: WebSocket, role: Role, { session, after }: Resume = {}): void {
+  /**
+   * May `person` open one more connection now? Returns 0 if so, or how many seconds to wait.
+   * Reconnecting gives no new frames (see `join`), but each connection still costs a welcome and
+   * a presence update to everyone, so a loop of them is refused too.
+   */
+  mayConnect(person: string): number {
+    return this.#connects.take(person, this.#time()) ? 0 : Math.ceil(1 / this.#connects.perSecond);
+  }
+
+  /**
+   * Takes a client that just connected: a welcome with what it missed, then every new entry.
+   * `person` is whose window it is (its role and address: see `upgrade.ts`): the frames it may
+   * send are counted per person, so that reconnecting does not refill them.
+   */
+  join(socket: WebSocket, role: Role, person: string, { session, after }: Resume = {}): void {
     if (this.#closing) return void socket.close(1001, 'server stopping');
     clearTimeout(this.#grace);
     this.#clients.set(socket, role);
     this.#send(socket, { type: 'welcome', role, online: this.#online(), ...this.#chat.catchUp(session, after) });
     this.#presenceChanged();
-    const limit = new RateLimit(this.options.rate.perSecond, this.options.rate.burst, this.#time());
-    socket.on('message', (data, isBinary) => this.#receive(socket, role, limit, data, isBinary));
+    socket.on('message', (data, isBinary) => this.#receive(socket, role, person, data, isBinary));
     socket.on('error', () => undefined); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
     socket.once('close', () => this.#leave(socket));
   }
@@ -80,9 +98,9 @@ export class Hub extends EventEmitter<HubEvents> {
     await Promise.all([this.#logClosed, closeAll([...this.#clients.keys()])]);
   }
 
-  #receive(socket: WebSocket, role: Role, limit: RateLimit, data: RawData, isBinary: boolean): void {
+  #receive(socket: WebSocket, role: Role, person: string, data: RawData, isBinary: boolean): void {
     if (this.#closing) return;
-    if (!limit.take(this.#time())) {
+    if (!this.#rates.take(person, this.#time())) {
       const { perSecond } = this.options.rate;
       return this.#refuse(socket, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
     }

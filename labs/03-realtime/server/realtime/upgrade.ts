@@ -34,24 +34,32 @@ export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeade
   return { ok: true, role, resume: { session: session ?? undefined, after: after === null ? undefined : Number(after) } };
 }
 
-/** The HTTP server's `upgrade` listener: checked requests join the hub, others get an HTTP error. */
+/**
+ * The HTTP server's `upgrade` listener: checked requests join the hub, others get an HTTP error;
+ * so does a window that reconnects too often (429, with `Retry-After`). A window is known by its
+ * role and its address: nothing else tells two windows apart in this lab.
+ */
 export function upgradeHandler(wss: WebSocketServer, hub: Hub) {
   return function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const check = checkUpgrade(request.url, request.headers);
     if (!check.ok) return refuse(socket, check.status, check.reason);
+    const person = `${check.role} at ${request.socket.remoteAddress ?? 'unknown'}`;
+    const wait = hub.mayConnect(person);
+    if (wait > 0) return refuse(socket, 429, `Too many connections: try again in ${wait} s.`, wait);
     wss.handleUpgrade(request, socket, head, (ws) => {
       wss.emit('connection', ws, request);
-      hub.join(ws, check.role, check.resume);
+      hub.join(ws, check.role, person, check.resume);
     });
   };
 }
 
-const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
+const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
 
-function refuse(socket: Duplex, status: 400 | 403 | 404, reason: string): void {
+function refuse(socket: Duplex, status: keyof typeof STATUS_TEXT, reason: string, retryAfterSeconds?: number): void {
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      (retryAfterSeconds ? `Retry-After: ${retryAfterSeconds}\r\n` : '') +
       `Content-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
   );
 }
