@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import dotenv from 'dotenv';
-import { ConfigError, LAB_NAME, REPO_ROOT, readConfig } from './config.ts';
+import { ConfigError, LAB_NAME, REPO_ROOT, lanAddresses, readConfig } from './config.ts';
 import { startServer } from './server.ts';
 
 dotenv.config({ path: join(REPO_ROOT, '.env'), quiet: true });
@@ -11,7 +11,8 @@ try {
   const [local, ...lan] = server.urls;
   console.log(`Chat Lab ${LAB_NAME} is running.`);
   console.log(`  Open      ${local}`);
-  for (const url of lan) console.log(`  On LAN    ${url}`);
+  const virtual = new Map(lanAddresses().filter((lan) => lan.virtual).map((lan) => [`http://${lan.address}:${server.port}/`, lan.interface]));
+  for (const url of lan) console.log(`  On LAN    ${url}${virtual.has(url) ? `   (virtual: ${virtual.get(url)}; other devices cannot use it)` : ''}`);
   console.log(`  Logs in   ${config.logDir}`);
   console.log('  Ctrl-C stops it.');
 

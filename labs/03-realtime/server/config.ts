@@ -69,7 +69,7 @@ function readSeconds(raw: string): number {
 
 /**
  * The addresses to open the lab at. Listening on every interface (`0.0.0.0`) gives this
- * computer's own URL first, then one per LAN address for the other machines.
+ * computer's own URL first, then one per LAN address for the other machines, the likeliest first.
  */
 export function joinUrls(
   host: string,
@@ -77,9 +77,29 @@ export function joinUrls(
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
 ): string[] {
   if (host !== '0.0.0.0' && host !== '::') return [`http://${host.includes(':') ? `[${host}]` : host}:${port}/`];
-  const lan = Object.values(interfaces)
-    .flat()
-    .filter((info) => info !== undefined && info.family === 'IPv4' && !info.internal)
-    .map((info) => `http://${info!.address}:${port}/`);
-  return [`http://localhost:${port}/`, ...lan];
+  return [`http://localhost:${port}/`, ...lanAddresses(interfaces).map(({ address }) => `http://${address}:${port}/`)];
+}
+
+/** Interfaces that Docker, VPNs and virtual machines add: the other devices on the LAN cannot use them. */
+const VIRTUAL = /^(docker|br-|veth|virbr|vmnet|vboxnet|vnic|tun|tap|utun|wg|tailscale|zt|nordlynx|ppp|lxc|lxd|podman|cni|flannel|cali|vethernet)/i;
+
+/** One of this computer's IPv4 addresses, and the interface it is on. */
+export interface LanAddress {
+  address: string;
+  interface: string;
+  /** Docker, a VPN or a virtual machine made it. */
+  virtual: boolean;
+}
+
+/**
+ * This computer's IPv4 addresses for other devices, the likeliest first: a real network card
+ * before a virtual one, then a home or classroom range (192.168.x.x, 10.x.x.x, 172.16–31.x.x)
+ * before any other.
+ */
+export function lanAddresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): LanAddress[] {
+  const range = (address: string) => ['192.168.', '10.', '172.'].findIndex((prefix) => address.startsWith(prefix));
+  const rank = ({ address, virtual }: LanAddress) => (virtual ? 10 : 0) + (range(address) === -1 ? 3 : range(address));
+  return Object.entries(interfaces)
+    .flatMap(([name, infos = []]) => infos.filter((info) => info.family === 'IPv4' && !info.internal).map((info) => ({ address: info.address, interface: name, virtual: VIRTUAL.test(name) })))
+    .sort((a, b) => rank(a) - rank(b));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, LAB_NAME, REPO_ROOT, joinUrls, readConfig } from '../server/config.ts';
+import { ConfigError, LAB_NAME, REPO_ROOT, joinUrls, lanAddresses, readConfig } from '../server/config.ts';
 
 describe('03 realtime: config', () => {
   it('defaults to 127.0.0.1:3000 and logs/<lab>/ at the repo root', () => {
@@ -46,5 +46,22 @@ describe('03 realtime: config', () => {
     assert.deepEqual(joinUrls('0.0.0.0', 3000, interfaces), ['http://localhost:3000/', 'http://192.168.1.20:3000/', 'http://10.0.0.7:3000/']);
     assert.deepEqual(joinUrls('127.0.0.1', 3000, interfaces), ['http://127.0.0.1:3000/']);
     assert.deepEqual(joinUrls('::1', 3000, interfaces), ['http://[::1]:3000/']);
+  });
+
+  it('lists the likeliest LAN address first, and Docker, VPN and virtual-machine ones last, marked', () => {
+    const ipv4 = (address: string) => [{ address, family: 'IPv4', internal: false }];
+    const interfaces = {
+      docker0: ipv4('172.17.0.1'),
+      tailscale0: ipv4('100.101.102.103'),
+      enp3s0: ipv4('172.20.5.9'),
+      wlp2s0: ipv4('192.168.0.12'),
+      vboxnet0: ipv4('192.168.56.1'),
+      eth1: ipv4('10.8.0.3'),
+    } as unknown as Parameters<typeof lanAddresses>[0];
+    assert.deepEqual(
+      lanAddresses(interfaces).map(({ address, interface: name, virtual }) => `${address} ${name}${virtual ? ' virtual' : ''}`),
+      ['192.168.0.12 wlp2s0', '10.8.0.3 eth1', '172.20.5.9 enp3s0', '192.168.56.1 vboxnet0 virtual', '172.17.0.1 docker0 virtual', '100.101.102.103 tailscale0 virtual'],
+    );
+    assert.equal(joinUrls('0.0.0.0', 3000, interfaces)[1], 'http://192.168.0.12:3000/');
   });
 });
