@@ -46,4 +46,16 @@ describe('04 rooms-p2p: HTTP', () => {
       assert.equal((await app.request(path)).status, 404, path);
     }
   });
+
+  it('answers 404, not "not built yet", to another method on / or on a file of the client', async (t) => {
+    const app = await setup(t);
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+      for (const path of ['/', '/index.html']) {
+        const res = await app.request(path, { method });
+        assert.equal(res.status, 404, `${method} ${path}`);
+        assert.equal(await res.text(), `Not found: ${path}`);
+      }
+    }
+    assert.equal((await app.request('/', { method: 'HEAD' })).status, 200);
+  });
 });

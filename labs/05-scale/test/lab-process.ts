@@ -37,3 +37,31 @@ export async function spawnLab(t: Pick<TestContext, 'after'>, dataDir: string, l
   })();
   return { process: child, url: await Promise.race([listening, exited]) };
 }
+
+/** How a lab server that refused to start ended: its exit code and what it printed. */
+export interface Refusal {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts the real lab server as {@link spawnLab} does, for a test that expects it to refuse to
+ * start: resolves once it exits (it is killed when the test ends, if it listens instead).
+ */
+export async function spawnRefusedLab(t: Pick<TestContext, 'after'>, dataDir: string, logDir: string): Promise<Refusal> {
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_DIR: logDir, GATE: '' };
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: LAB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+    if (LISTENING.test(stdout)) child.kill('SIGKILL');
+  });
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const [code] = await once(child, 'close');
+  return { code, stdout, stderr };
+}

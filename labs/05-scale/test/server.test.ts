@@ -18,7 +18,7 @@ describe('05 scale: real server', () => {
     const settings = await config(t);
     const server = await startServer(settings);
     t.after(() => server.close());
-    await assert.rejects(startServer({ ...settings, port: server.port }), (error: Error) => {
+    await assert.rejects(startServer({ ...settings, port: server.port, dataDir: `${settings.dataDir}-2` }), (error: Error) => {
       assert.ok(error instanceof ConfigError);
       assert.match(error.message, new RegExp(`Port ${server.port} is already in use.*PORT=${server.port + 1} npm run lab:05`));
       return true;

@@ -3,7 +3,9 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { tempDir } from '@chat-lab/test-support';
+import { LOCK_FILE } from '../server/accounts/data-lock.ts';
 import { AccountStore, type StoreHooks } from '../server/accounts/store.ts';
+import { ConfigError } from '../server/config.ts';
 
 function form(login: string, password = `secret of ${login}`) {
   return { firstName: 'Test', lastName: `User ${login}`, login, password, age: 30, gender: 'other' };
@@ -41,7 +43,7 @@ describe('05 scale: account store', () => {
     const store = await openStore(t, dir);
     const result = await store.register({ ...form('x'), age: 'old' });
     assert.deepEqual(result, { ok: false, status: 400, errors: { login: 'Login must be 3 to 32 letters, digits, _ . or -.', age: 'Age must be a whole number from 13 to 120.' } });
-    assert.deepEqual(await readdir(dir), []);
+    assert.deepEqual(await readdir(dir), [LOCK_FILE], 'no accounts.json');
   });
 
   it('refuses a login that is taken in any case, with 409 and an error on login', async (t) => {
@@ -98,16 +100,49 @@ describe('05 scale: account store', () => {
     await writeFile(join(dir, 'accounts.json.tmp'), '{"accounts": [{"login": "half a wri');
     const again = await openStore(t, dir);
     assert.deepEqual(again.list(), [ada]);
-    assert.deepEqual(await readdir(dir), ['accounts.json']);
+    assert.deepEqual(await readdir(dir), ['accounts.json', LOCK_FILE]);
   });
 
-  it('refuses to start on a file that is not an accounts file, and leaves it alone', async (t) => {
+  it('refuses to start on a file that is not a clean accounts file, in one sentence naming the file and the problem, and leaves it alone', async (t) => {
     const dir = await tempDir(t, 'lab05-store');
-    for (const text of ['not json', '[]', '{"accounts": [{"login": "x"}]}']) {
+    const first = await AccountStore.open(dir);
+    await registered(first, 'Ada');
+    await first.close();
+    const clean = await readFile(join(dir, 'accounts.json'), 'utf8');
+    const [ada] = JSON.parse(clean).accounts;
+    const cases: [string, RegExp][] = [
+      ['not json', /is not valid JSON \(.*\)/],
+      ['[]', /is not an accounts file \(it should be/],
+      ['{"accounts": [{"login": "x"}]}', /is not an accounts file: account 1 has no login or no passwordHash/],
+      [`\uFEFF${clean}`, /starts with a byte-order mark/],
+      [JSON.stringify({ version: 1, accounts: [ada, { ...ada, login: 'ada' }] }), /holds both "Ada" and "ada", one login in two cases/],
+    ];
+    for (const [text, problem] of cases) {
       await writeFile(join(dir, 'accounts.json'), text);
-      await assert.rejects(AccountStore.open(dir), /accounts\.json is not an accounts file: move it away/);
+      await assert.rejects(AccountStore.open(dir), (error: Error) => {
+        assert.ok(error instanceof ConfigError, `a ConfigError, which the lab prints as one line, for ${text.slice(0, 20)}`);
+        assert.ok(error.message.startsWith(join(dir, 'accounts.json')), error.message);
+        assert.match(error.message, problem);
+        assert.match(error.message, /: fix it by hand, or move it away to start with no accounts\.$/);
+        assert.doesNotMatch(error.message, /\n/);
+        return true;
+      });
       assert.equal(await readFile(join(dir, 'accounts.json'), 'utf8'), text);
     }
+  });
+
+  it('takes the data folder for one server: a second store on it is refused while the first is open', async (t) => {
+    const dir = await tempDir(t, 'lab05-store');
+    const first = await AccountStore.open(dir);
+    await assert.rejects(AccountStore.open(dir), (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.message, `Another lab server (process ${process.pid}) is using ${dir}: stop it, or give this one its own folder with DATA_DIR (if no server runs, delete ${join(dir, LOCK_FILE)}).`);
+      return true;
+    });
+    await registered(first, 'ada');
+    await first.close();
+    assert.deepEqual(await readdir(dir), ['accounts.json'], 'closing lets the folder go');
+    assert.ok((await openStore(t, dir)).get('ada'));
   });
 
   it('confirms nothing that a failed save did not write, and frees the login again', async (t) => {

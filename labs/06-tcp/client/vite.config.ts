@@ -13,10 +13,14 @@ export default defineConfig({
       '/ws': {
         target: LAB.replace(/^http/, 'ws'),
         ws: true,
-        // The lab refuses sockets from other origins, and the page's origin is Vite's: present the
-        // proxied upgrade as coming from the lab's own origin (Host and Origin both the lab's).
+        // The lab refuses sockets from other origins, and the page's origin is Vite's: present an
+        // upgrade from Vite's own page as coming from the lab's origin (Host and Origin both the
+        // lab's). Any other Origin is passed on as it came, so the lab still refuses other sites.
         changeOrigin: true,
-        configure: (proxy) => proxy.on('proxyReqWs', (request) => request.setHeader('origin', LAB)),
+        configure: (proxy) =>
+          proxy.on('proxyReqWs', (request, incoming) => {
+            if (incoming.headers.origin === `http://${incoming.headers.host}`) request.setHeader('origin', LAB);
+          }),
       },
     },
   },

@@ -5,6 +5,7 @@ import { tempDir } from '@chat-lab/test-support';
 import { Sessions } from '../server/accounts/sessions.ts';
 import { AccountStore, type StoreHooks } from '../server/accounts/store.ts';
 import { RegistrationLimit, type RegistrationLimits } from '../server/core/registration-limit.ts';
+import { LogInLimit } from '../server/core/log-in-limit.ts';
 import { Throttle } from '../server/core/throttle.ts';
 import { apiRoutes } from '../server/routes/api.ts';
 
@@ -212,6 +213,29 @@ describe('06 tcp: accounts API', () => {
     assert.equal((await logIn('Ada', ada.password)).status, 200);
   });
 
+  it('limits log-ins with the right password too: after 10 of one login in 15 minutes, 429 with Retry-After', async (t) => {
+    const { post, logIn, advance } = await start(t);
+    await post('/register', ada);
+    await post('/register', { ...ada, login: 'bob' });
+    for (let i = 0; i < 10; i++) assert.equal((await logIn('Ada', ada.password, { address: `10.0.0.${i}` })).status, 200);
+    const res = await logIn('ada', ada.password, { address: '10.0.0.99' });
+    assert.equal(res.status, 429, 'the 11th log-in of one login, from any address');
+    assert.equal(res.headers.get('retry-after'), '900');
+    assert.deepEqual(await json(res), { error: 'Too many log-ins: try again in 15 minutes.' });
+    assert.equal((await logIn('bob', ada.password, { address: '10.0.0.99' })).status, 200, 'other logins go on');
+    advance(15 * 60_000);
+    assert.equal((await logIn('Ada', ada.password, { address: '10.0.0.99' })).status, 200, 'the window slides');
+  });
+
+  it('does not count wrong guesses at a login against its log-ins', async (t) => {
+    const { post, logIn } = await start(t);
+    await post('/register', ada);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++) assert.equal((await logIn('Ada', 'guess', { address: `10.0.${round}.${i}` })).status, 401);
+      assert.equal((await logIn('Ada', ada.password, { address: '10.0.0.7' })).status, 200, `log-in ${round + 1}, after ${4 * (round + 1)} guesses`);
+    }
+  });
+
   it('counts parallel guesses before checking them, so a burst cannot slip past the limit', async (t) => {
     const { post, logIn } = await start(t);
     await post('/register', ada);
@@ -257,5 +281,46 @@ describe('06 tcp: accounts API', () => {
     const statuses = await Promise.all(logins.map(async (login) => (await post('/register', { ...ada, login }, { address: '10.0.0.66' })).status));
     assert.deepEqual(statuses.sort(), [...Array(3).fill(201), ...Array(5).fill(429)]);
     assert.equal(accounts.list().length, 3);
+  });
+});
+
+describe('06 tcp: sessions and the log-in limit', () => {
+  it('allows 60 log-in attempts per address and 10 log-ins per login in 15 minutes; a wrong password is given back to the login only', () => {
+    const limit = new LogInLimit();
+    for (let i = 0; i < 10; i++) assert.deepEqual(limit.take('ada', '10.0.0.1', i * 1000), { ok: true });
+    assert.deepEqual(limit.take('ADA', '10.0.0.2', 10_000), { ok: false, retryAfterSeconds: 890 }, 'the 11th of one login, any case, any address');
+    limit.giveBack('ada');
+    assert.deepEqual(limit.take('ada', '10.0.0.2', 10_000), { ok: true }, 'a wrong password is not a log-in of that login');
+    for (let i = 10; i < 60; i++) assert.equal(limit.take(`user${i}`, '10.0.0.1', 10_000).ok, true, `attempt ${i + 1} from 10.0.0.1`);
+    assert.deepEqual(limit.take('zoe', '10.0.0.1', 10_000), { ok: false, retryAfterSeconds: 890 }, 'the 61st from one address, right or wrong');
+    assert.equal(limit.take('zoe', '10.0.0.3', 10_000).ok, true, 'other addresses go on');
+    assert.equal(limit.take('zoe', '10.0.0.1', 15 * 60_000).ok, true, 'the window slides');
+  });
+
+
+  it('keeps at most 10 sessions per login, ending that login\'s oldest: 10,050 log-ins of one account log nobody else out', () => {
+    const sessions = new Sessions();
+    const adas = [sessions.create('Ada')];
+    const mallorys = Array.from({ length: 10_050 }, () => sessions.create('mallory'));
+    assert.equal(sessions.loginFor(adas[0]), 'Ada', 'Ada is still logged in');
+    assert.deepEqual(mallorys.slice(-10).map((token) => sessions.loginFor(token)), Array(10).fill('mallory'));
+    assert.equal(sessions.loginFor(mallorys.at(-11)), undefined, 'mallory\'s 11th newest session ended');
+    for (let i = 0; i < 9; i++) adas.push(sessions.create('Ada'));
+    assert.ok(adas.every((token) => sessions.loginFor(token) === 'Ada'), 'Ada\'s 10 sessions');
+    sessions.create('Ada');
+    assert.equal(sessions.loginFor(adas[0]), undefined, 'the 11th ends Ada\'s oldest');
+    assert.equal(sessions.loginFor(adas[1]), 'Ada');
+  });
+
+  it('calls onLogout with the token of the session logged out, and only for a live one', () => {
+    const ended: string[] = [];
+    const sessions = new Sessions({ onLogout: (token) => ended.push(token) });
+    const [first, second] = [sessions.create('Ada'), sessions.create('Ada')];
+    sessions.revoke(first);
+    sessions.revoke(first);
+    sessions.revoke('made-up');
+    sessions.revoke(undefined);
+    assert.deepEqual(ended, [first]);
+    assert.equal(sessions.loginFor(second), 'Ada', 'Ada\'s other session stays');
   });
 });

@@ -132,6 +132,18 @@ describe('06 tcp: terminals over TCP', () => {
     await guesser.closed;
   });
 
+  it('counts log-ins with the web page\'s: 10 of one login in 15 minutes, over either door', async (t) => {
+    const { server, url } = await start(t);
+    await signUp(url, 'ana');
+    for (let i = 2; i <= 10; i++) {
+      const ana = await LineClient.logIn(server.tcpPort, 'ana');
+      ana.socket.destroy();
+    }
+    const res = await fetch(new URL('/api/login', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'ana', password: 'correct horse battery' }) });
+    assert.equal(res.status, 429, 'the 11th log-in, 9 of them over TCP');
+    assert.match(((await res.json()) as { error: string }).error, /^Too many log-ins: try again in \d+ minutes?\.$/);
+  });
+
   it('asks for a login before anything else', async (t) => {
     const { server } = await start(t);
     const early = await LineClient.connect(server.tcpPort);
@@ -244,7 +256,7 @@ describe('06 tcp: terminals over TCP', () => {
   });
 
   it('closes a connection on which nobody logs in', async (t) => {
-    const { server } = await start(t, { tcpIdleMs: 100 });
+    const { server } = await start(t, { tcpLoginMs: 100 });
     const silent = await LineClient.connect(server.tcpPort);
     assert.deepEqual(CLOSED_LINE.exec(await silent.next(CLOSED_LINE))?.slice(1), ['nobody logged in for 0.1 seconds', String(IDLE)]);
     await silent.closed;

@@ -8,9 +8,11 @@ export interface SessionOptions {
   ttlSeconds?: number;
   /** Sessions kept at most; the oldest are ended first. */
   max?: number;
+  /** Sessions one login may hold at once; a new log-in past it ends that login's oldest, nobody else's. */
+  maxPerLogin?: number;
   now?: () => number;
-  /** Called with the login when someone logs out, so their open connections can be closed too. */
-  onLogout?: (login: string) => void;
+  /** Called with the session's token when it is logged out, so the connections opened with it can be closed too. */
+  onLogout?: (token: string) => void;
 }
 
 /**
@@ -24,18 +26,26 @@ export class Sessions {
   #sessions = new Map<string, { login: string; expires: number }>();
   readonly ttlSeconds: number;
   readonly #max: number;
+  readonly #maxPerLogin: number;
   readonly #now: () => number;
-  readonly #onLogout: (login: string) => void;
+  readonly #onLogout: (token: string) => void;
 
-  constructor({ ttlSeconds = 12 * 60 * 60, max = 10_000, now = Date.now, onLogout = () => undefined }: SessionOptions = {}) {
+  constructor({ ttlSeconds = 12 * 60 * 60, max = 10_000, maxPerLogin = 10, now = Date.now, onLogout = () => undefined }: SessionOptions = {}) {
     this.ttlSeconds = ttlSeconds;
     this.#max = max;
+    this.#maxPerLogin = maxPerLogin;
     this.#now = now;
     this.#onLogout = onLogout;
   }
 
-  /** Starts a session for `login`; returns its token (32 random bytes, base64url). */
+  /**
+   * Starts a session for `login`; returns its token (32 random bytes, base64url). Past
+   * `maxPerLogin`, the login's own oldest session ends: logging in again and again can never
+   * push anybody else's session out.
+   */
   create(login: string): string {
+    const mine = [...this.#sessions].filter(([, session]) => session.login === login);
+    for (const [token] of mine.slice(0, Math.max(0, mine.length - this.#maxPerLogin + 1))) this.#sessions.delete(token);
     const token = randomBytes(32).toString('base64url');
     this.#sessions.set(token, { login, expires: this.#now() + this.ttlSeconds * 1000 });
     this.#prune();
@@ -48,12 +58,10 @@ export class Sessions {
     return session && session.expires > this.#now() ? session.login : undefined;
   }
 
-  /** Ends the session (logging out); an unknown token is ignored. */
+  /** Ends the session (logging out) and calls `onLogout` with its token; an unknown token is ignored. */
   revoke(token: string | undefined): void {
-    const session = token === undefined ? undefined : this.#sessions.get(token);
-    if (!session) return;
-    this.#sessions.delete(token!);
-    this.#onLogout(session.login);
+    if (token === undefined || !this.#sessions.delete(token)) return;
+    this.#onLogout(token);
   }
 
   #prune(): void {

@@ -6,7 +6,8 @@ import type { CookieOptions } from 'hono/utils/cookie';
 import { SESSION_COOKIE, type Sessions } from '../accounts/sessions.ts';
 import type { AccountStore } from '../accounts/store.ts';
 import { LOGIN_PATTERN } from '../../shared/accounts.ts';
-import type { Throttle } from '../core/throttle.ts';
+import { LogInLimit } from '../core/log-in-limit.ts';
+import type { Throttle, Verdict } from '../core/throttle.ts';
 import { checkHost } from '../realtime/host-check.ts';
 
 /** A request body larger than this is refused with 413: a registration form is well under 1 KiB. */
@@ -16,7 +17,9 @@ export interface ApiDeps {
   accounts: AccountStore;
   sessions: Sessions;
   throttle: Throttle;
-  /** The time in milliseconds, for the throttle. */
+  /** Log-ins, right or wrong, per login and per address; a fresh {@link LogInLimit} if not given. */
+  logIns?: LogInLimit;
+  /** The time in milliseconds, for the throttle and the log-in limit. */
   now: () => number;
 }
 
@@ -29,7 +32,7 @@ const WRONG_LOGIN = 'Wrong login or password.';
  * other site's request carries. Every request must name this server in its `Host` (see
  * {@link ownHostOnly}).
  */
-export function apiRoutes({ accounts, sessions, throttle, now }: ApiDeps): Hono {
+export function apiRoutes({ accounts, sessions, throttle, logIns = new LogInLimit(), now }: ApiDeps): Hono {
   const cookie: CookieOptions = { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: sessions.ttlSeconds };
 
   async function register(c: Context) {
@@ -50,14 +53,15 @@ export function apiRoutes({ accounts, sessions, throttle, now }: ApiDeps): Hono 
     if (!LOGIN_PATTERN.test(login)) return c.json({ error: WRONG_LOGIN }, 401);
     const address = clientAddress(c);
     const verdict = throttle.check(login, address, now());
-    if (!verdict.ok) {
-      c.header('Retry-After', String(verdict.retryAfterSeconds));
-      const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
-      return c.json({ error: `Too many failed attempts: try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
-    }
+    if (!verdict.ok) return tooMany(c, verdict, 'Too many failed attempts');
+    const allowed = logIns.take(login, address, now());
+    if (!allowed.ok) return tooMany(c, allowed, 'Too many log-ins');
     throttle.fail(login, address, now());
     const account = await accounts.verify(login, password);
-    if (!account) return c.json({ error: WRONG_LOGIN }, 401);
+    if (!account) {
+      logIns.giveBack(login);
+      return c.json({ error: WRONG_LOGIN }, 401);
+    }
     throttle.succeed(login, address);
     setCookie(c, SESSION_COOKIE, sessions.create(account.login), cookie);
     return c.json({ account });
@@ -102,6 +106,13 @@ async function jsonOnly(c: Context, next: Next) {
     return c.json({ error: 'Send JSON, with Content-Type: application/json.' }, 415);
   }
   await next();
+}
+
+/** 429 with `Retry-After`, and the wait in minutes in the sentence. */
+function tooMany(c: Context, { retryAfterSeconds }: Verdict & { ok: false }, what: string) {
+  c.header('Retry-After', String(retryAfterSeconds));
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return c.json({ error: `${what}: try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
 }
 
 function tooLarge(c: Context) {

@@ -7,6 +7,7 @@ import { SESSION_COOKIE, type Sessions } from '../accounts/sessions.ts';
 import type { AccountStore } from '../accounts/store.ts';
 import { LOGIN_PATTERN } from '../../shared/accounts.ts';
 import type { RegistrationLimit } from '../core/registration-limit.ts';
+import { LogInLimit } from '../core/log-in-limit.ts';
 import type { Throttle, Verdict } from '../core/throttle.ts';
 import { checkHost } from '../realtime/host-check.ts';
 
@@ -19,7 +20,9 @@ export interface ApiDeps {
   throttle: Throttle;
   /** Registrations per address: each one costs a slow hash. */
   registrations: RegistrationLimit;
-  /** The time in milliseconds, for the throttle and the registration limit. */
+  /** Log-ins, right or wrong, per login and per address; a fresh {@link LogInLimit} if not given. */
+  logIns?: LogInLimit;
+  /** The time in milliseconds, for the throttle and the limits. */
   now: () => number;
 }
 
@@ -32,7 +35,7 @@ const WRONG_LOGIN = 'Wrong login or password.';
  * other site's request carries. Every request must name this server in its `Host` (see
  * {@link ownHostOnly}).
  */
-export function apiRoutes({ accounts, sessions, throttle, registrations, now }: ApiDeps): Hono {
+export function apiRoutes({ accounts, sessions, throttle, registrations, logIns = new LogInLimit(), now }: ApiDeps): Hono {
   const cookie: CookieOptions = { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: sessions.ttlSeconds };
 
   async function register(c: Context) {
@@ -60,9 +63,14 @@ export function apiRoutes({ accounts, sessions, throttle, registrations, now }: 
     const address = clientAddress(c);
     const verdict = throttle.check(login, address, now());
     if (!verdict.ok) return tooMany(c, verdict, 'Too many failed attempts');
+    const allowed = logIns.take(login, address, now());
+    if (!allowed.ok) return tooMany(c, allowed, 'Too many log-ins');
     throttle.fail(login, address, now());
     const account = await accounts.verify(login, password);
-    if (!account) return c.json({ error: WRONG_LOGIN }, 401);
+    if (!account) {
+      logIns.giveBack(login);
+      return c.json({ error: WRONG_LOGIN }, 401);
+    }
     throttle.succeed(login, address);
     setCookie(c, SESSION_COOKIE, sessions.create(account.login), cookie);
     return c.json({ account });

@@ -2,7 +2,9 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FieldErrors, PublicAccount } from '../../shared/accounts.ts';
+import { ConfigError } from '../config.ts';
 import { checkRegistration, loginKey } from '../core/accounts.ts';
+import { lockDataDir } from './data-lock.ts';
 
 interface StoredAccount extends PublicAccount {
   /** `scrypt$N$r$p$<salt base64>$<hash base64>`: the password itself is never kept. */
@@ -53,20 +55,29 @@ export class AccountStore {
     private readonly file: string,
     accounts: StoredAccount[],
     private readonly hooks: StoreHooks,
+    private readonly unlock: () => Promise<void>,
   ) {
     this.#accounts = new Map(accounts.map((account) => [loginKey(account.login), account]));
   }
 
   /**
-   * Creates `dataDir` if needed and loads its `accounts.json`. A leftover `accounts.json.tmp`
-   * (a save cut short by a crash) is removed. A file that is not an accounts file stops the
-   * server, rather than starting empty and overwriting it.
+   * Creates `dataDir` if needed, takes it for this process (see {@link lockDataDir}: another
+   * server using it stops this one with a {@link ConfigError}) and loads its `accounts.json`.
+   * A leftover `accounts.json.tmp` (a save cut short by a crash) is removed. A file that is not a
+   * clean accounts file (not JSON, a byte-order mark, a login twice in two cases) stops the
+   * server with a {@link ConfigError}, rather than starting and losing accounts at the next save.
    */
   static async open(dataDir: string, hooks: StoreHooks = {}): Promise<AccountStore> {
     await mkdir(dataDir, { recursive: true });
-    const file = join(dataDir, 'accounts.json');
-    await rm(`${file}.tmp`, { force: true });
-    return new AccountStore(file, await load(file), hooks);
+    const unlock = await lockDataDir(dataDir);
+    try {
+      const file = join(dataDir, 'accounts.json');
+      await rm(`${file}.tmp`, { force: true });
+      return new AccountStore(file, await load(file), hooks, unlock);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
   }
 
   /**
@@ -98,11 +109,12 @@ export class AccountStore {
     return sortByKey(this.#accounts).map(toPublic);
   }
 
-  /** Refuses new registrations and waits for the ones under way to be saved. */
+  /** Refuses new registrations, waits for the ones under way to be saved, and lets the data folder go. */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.allSettled(this.#running);
     await this.#lastSave;
+    await this.unlock();
   }
 
   async #register(raw: unknown): Promise<RegisterResult> {
@@ -148,26 +160,44 @@ export class AccountStore {
   }
 }
 
+/**
+ * Reads the accounts of `file` (none if it is missing). A file edited by hand may be broken:
+ * anything but a clean accounts file stops the server with one sentence naming the file and the
+ * problem (a {@link ConfigError}), since starting anyway would drop accounts at the next save.
+ */
 async function load(file: string): Promise<StoredAccount[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}.`);
   }
-  const accounts = parseAccounts(text);
-  if (!accounts) throw new Error(`${file} is not an accounts file: move it away to start with no accounts.`);
-  return accounts;
+  const problem = checkAccounts(text);
+  if (problem) throw new ConfigError(`${file} ${problem}: fix it by hand, or move it away to start with no accounts.`);
+  return JSON.parse(text).accounts;
 }
 
-function parseAccounts(text: string): StoredAccount[] | undefined {
+/** What is wrong with the text of an accounts file, or undefined when nothing is. */
+function checkAccounts(text: string): string | undefined {
+  if (text.startsWith('\uFEFF')) return 'starts with a byte-order mark (an editor saved it as "UTF-8 with BOM"; save it as plain UTF-8)';
+  let parsed: unknown;
   try {
-    const { accounts } = JSON.parse(text);
-    return Array.isArray(accounts) && accounts.every(isStoredAccount) ? accounts : undefined;
-  } catch {
-    return undefined;
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return `is not valid JSON (${(error as Error).message})`;
   }
+  const accounts = (parsed as { accounts?: unknown } | null)?.accounts;
+  if (!Array.isArray(accounts)) return 'is not an accounts file (it should be {"version": 1, "accounts": [...]})';
+  const bad = accounts.findIndex((account) => !isStoredAccount(account));
+  if (bad >= 0) return `is not an accounts file: account ${bad + 1} has no login or no passwordHash`;
+  const seen = new Map<string, string>();
+  for (const { login } of accounts as StoredAccount[]) {
+    const first = seen.get(loginKey(login));
+    if (first !== undefined) return `holds both "${first}" and "${login}", one login in two cases (logins are the same in any case; keep one)`;
+    seen.set(loginKey(login), login);
+  }
+  return undefined;
 }
 
 function isStoredAccount(value: unknown): value is StoredAccount {

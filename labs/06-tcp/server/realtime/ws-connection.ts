@@ -25,6 +25,8 @@ export class WsConnection implements Client {
     readonly socket: WebSocket,
     wire: Duplex,
     readonly login: string,
+    /** The session the socket was opened with: logging it out closes the socket. */
+    readonly session: string,
   ) {
     this.#outbox = new Outbox(wire, hub.flusher, socket);
     connections.set(socket, this);

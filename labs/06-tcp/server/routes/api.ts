@@ -6,6 +6,7 @@ import type { CookieOptions } from 'hono/utils/cookie';
 import { logIn as checkLogIn, tryAgainIn } from '../accounts/log-in.ts';
 import { SESSION_COOKIE, type Sessions } from '../accounts/sessions.ts';
 import type { AccountStore } from '../accounts/store.ts';
+import { LogInLimit } from '../core/log-in-limit.ts';
 import type { RegistrationLimit } from '../core/registration-limit.ts';
 import type { Throttle, Verdict } from '../core/throttle.ts';
 import { checkHost } from '../realtime/host-check.ts';
@@ -19,7 +20,9 @@ export interface ApiDeps {
   throttle: Throttle;
   /** Registrations per address: each one costs a slow hash. */
   registrations: RegistrationLimit;
-  /** The time in milliseconds, for the throttle and the registration limit. */
+  /** Log-ins, right or wrong, per login and per address; a fresh {@link LogInLimit} if not given. */
+  logIns?: LogInLimit;
+  /** The time in milliseconds, for the throttle and the limits. */
   now: () => number;
 }
 
@@ -30,7 +33,7 @@ export interface ApiDeps {
  * other site's request carries. Every request must name this server in its `Host` (see
  * {@link ownHostOnly}).
  */
-export function apiRoutes({ accounts, sessions, throttle, registrations, now }: ApiDeps): Hono {
+export function apiRoutes({ accounts, sessions, throttle, registrations, logIns = new LogInLimit(), now }: ApiDeps): Hono {
   const cookie: CookieOptions = { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: sessions.ttlSeconds };
 
   async function register(c: Context) {
@@ -54,7 +57,7 @@ export function apiRoutes({ accounts, sessions, throttle, registrations, now }: 
     if (typeof login !== 'string' || typeof password !== 'string') {
       return c.json({ error: 'Send your login and password: {"login": "…", "password": "…"}.' }, 400);
     }
-    const result = await checkLogIn({ accounts, throttle, now }, login, password, clientAddress(c));
+    const result = await checkLogIn({ accounts, throttle, logIns, now }, login, password, clientAddress(c));
     if (!result.ok) {
       if (result.status === 429) c.header('Retry-After', String(result.retryAfterSeconds));
       return c.json({ error: result.error }, result.status);
