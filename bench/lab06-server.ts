@@ -16,7 +16,7 @@ if (!logDir || !dataDir) throw new Error('set BENCH_LOG_DIR and BENCH_DATA_DIR')
 if (transport !== 'websocket' && transport !== 'tcp') throw new Error('set BENCH_TRANSPORT to websocket or tcp');
 
 const env = { PORT: '0', TCP_PORT: '0', HOST: '127.0.0.1', LOG_DIR: logDir, DATA_DIR: dataDir, GATE: '0', RATE_LIMIT: process.env.RATE_LIMIT || '1000000' };
-const server = await startServer(readConfig(env, []), { tcpIdleMs: 60 * 60_000 });
+const server = await startServer(readConfig(env, []), { tcpIdleMs: 60 * 60_000, maxConnectionsPerAddress: Infinity });
 server.hub.on('drop', (login, reason) => console.error(`lab06: dropped ${login}: ${reason}`));
 server.hub.on('log-error', (error) => console.error(`lab06: could not write the log: ${error.message}`));
 announce(transport === 'tcp' ? server.tcpPort : server.port);

@@ -15,6 +15,8 @@ export interface SessionOptions {
   logIn: (login: string, password: string, address: string) => Promise<LogInResult>;
   /** With nothing received or sent for this long, the server asks "Still there?"; as long again without an answer, it closes. */
   idleMs: number;
+  /** A connection on which nobody has logged in after this long (of silence) is closed. */
+  loginMs: number;
 }
 
 /** Wrong passwords in a row before the connection is closed. */
@@ -51,7 +53,7 @@ export class TcpSession {
     private readonly socket: Socket,
     private readonly options: SessionOptions,
   ) {
-    socket.setTimeout(options.idleMs);
+    socket.setTimeout(options.loginMs);
     socket.on('data', (chunk: Buffer) => this.#read(chunk));
     socket.on('end', () => this.#endOfInput());
     socket.on('timeout', () => this.#idle());
@@ -140,8 +142,14 @@ export class TcpSession {
     }
     this.socket.resume();
     if (!this.socket.writable) return;
+    const wait = result.ok ? this.options.hub.mayConnect(result.account.login) : 0;
+    if (wait > 0) {
+      this.socket.write(errorLine(`Too many connections: try again in ${wait} s.`));
+      return this.#end(NOT_LOGGED_IN, 'too many connections');
+    }
     if (result.ok) {
       this.#state = 'chat';
+      this.socket.setTimeout(this.options.idleMs);
       this.#client = new TcpConnection(this.socket, result.account.login, this.#numbered, this.options.hub.flusher);
       this.options.hub.join(this.#client, this.#resume);
     } else if (result.status === 429 || ++this.#attempts >= MAX_ATTEMPTS) {
@@ -166,15 +174,16 @@ export class TcpSession {
   }
 
   /**
-   * Nothing came or went for `idleMs`. A half-open connection (the other end's laptop went to
-   * sleep, its cable was pulled) looks exactly like a quiet one: only sending something can tell.
+   * Nothing came or went for `idleMs` (`loginMs` before anyone logged in). A half-open connection
+   * (the other end's laptop went to sleep, its cable was pulled) looks exactly like a quiet one:
+   * only sending something can tell.
    */
   #idle(): void {
     const { socket } = this;
     if (socket.writableEnded) return void socket.destroy(); // closing, and its last line was not even read
     if (!this.#client) {
       socket.write('\n'); // after the prompt
-      return this.#end(IDLE, `nobody logged in for ${seconds(this.options.idleMs)}`);
+      return this.#end(IDLE, `nobody logged in for ${seconds(this.options.loginMs)}`);
     }
     if (this.#asked) return this.#client.close(IDLE, `no answer for ${seconds(this.options.idleMs)}`);
     this.#asked = true;
