@@ -13,6 +13,9 @@ import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { ROOMS_LABS, Stream, figure, lab03, logIn, post, roomsServer, sendFrame, signUp } from './support.ts';
 
+/** A candidate as a browser writes one: the labs relay nothing else. */
+const CANDIDATE_3 = 'candidate:3 1 udp 2122260223 127.0.0.1 9 typ host';
+
 /** The status of an upgrade to `/ws?query` with these headers: 101 if it became a WebSocket. */
 async function upgradeStatus(url: string, query: string, headers: Record<string, string>): Promise<number> {
   const socket = new WebSocket(`${url.replace(/^http/, 'ws')}ws${query ? `?${query}` : ''}`, { headers });
@@ -58,16 +61,16 @@ for (const lab of ROOMS_LABS) {
       const { url, open } = await roomsServer(t, lab);
       const [ann, ben, cat] = [await open(await signUp(url, 'ann')), await open(await signUp(url, 'ben')), await open(await signUp(url, 'cat'))];
       const forged = [
-        { type: 'signal', to: 'ben', from: 'cat', data: { kind: 'offer', sdp: 'v=0 1' } },
-        { type: 'signal', to: 'BEN', data: { kind: 'answer', sdp: 'v=0 2', from: 'cat', text: 'a chat message riding along' } },
-        { type: 'signal', to: 'ben', data: { kind: 'candidate', candidate: { candidate: 'c 3', sdpMid: '0', sdpMLineIndex: 0, from: 'cat' } }, sender: 'cat' },
+        { type: 'signal', to: 'ben', from: 'cat', data: { kind: 'offer', sdp: 'v=0\r\ns=1\r\n' } },
+        { type: 'signal', to: 'BEN', data: { kind: 'answer', sdp: 'v=0\r\ns=2\r\n', from: 'cat', text: 'a chat message riding along' } },
+        { type: 'signal', to: 'ben', data: { kind: 'candidate', candidate: { candidate: CANDIDATE_3, sdpMid: '0', sdpMLineIndex: 0, from: 'cat' } }, sender: 'cat' },
       ];
       const signals = ben.collect('signals for ben', (f) => f.type === 'signal');
       for (const frame of forged) ann.send(frame);
       const got = await signals.count(forged.length);
       assert.deepEqual(got.map((frame) => frame.from), ['ann', 'ann', 'ann'], 'stamped with the real sender, whatever the frame says');
-      assert.deepEqual(got[1]!.data, { kind: 'answer', sdp: 'v=0 2' }, 'only the fields WebRTC needs ride along');
-      assert.deepEqual(got[2]!.data, { kind: 'candidate', candidate: { candidate: 'c 3', sdpMid: '0', sdpMLineIndex: 0 } });
+      assert.deepEqual(got[1]!.data, { kind: 'answer', sdp: 'v=0\r\ns=2\r\n' }, 'only the fields WebRTC needs ride along');
+      assert.deepEqual(got[2]!.data, { kind: 'candidate', candidate: { candidate: CANDIDATE_3, sdpMid: '0', sdpMLineIndex: 0 } });
       cat.send(sendFrame('#lR'));
       await cat.waitFor('its own answer', (f) => f.type === 'rooms');
       const impostor = await post(url, '/api/register', { firstName: 'B', lastName: 'B', login: 'Ben', password: 'whatever you like', age: 30, gender: 'other' });

@@ -238,9 +238,19 @@ async function checkAccountsAtTheEnd(server: Server, confirmed: string[]) {
   });
   assert.deepEqual(refused, [], 'every confirmed account logs in at the end');
   const ann = await Stream.open(`${server.url}/`, '', { cookie: (await logIn(server.url, 'chatter-ann'))! });
-  ann.send(sendFrame('#show users'));
-  const { users } = await ann.waitFor('the user list', (f) => f.type === 'users');
-  const listed = new Set(users.map((user: { login: string }) => user.login));
+  const listed = new Set<string>();
+  // A page of 50 at a time; past 5 pages at once, one a second (`rate-limited` says when to ask again).
+  for (let page = 0, pages = 1; page < pages; ) {
+    ann.send({ type: 'command', command: { name: 'users', page } });
+    const answer = await ann.waitFor(`the user list, page ${page + 1}`, (f) => (f.type === 'users' && f.page === page) || (f.type === 'error' && f.code === 'rate-limited'));
+    if (answer.type === 'error') {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      continue;
+    }
+    for (const user of answer.users as { login: string }[]) listed.add(user.login);
+    pages = answer.pages as number;
+    page++;
+  }
   assert.deepEqual(confirmed.filter((login) => !listed.has(login)), [], '#show users lists them all');
   await ann.close();
 }

@@ -159,7 +159,7 @@ const WITH_ROOM = ['create', 'go', 'delete'];
 function signalData(rng: Rng): Record<string, unknown> {
   switch (rng.int(0, 3)) {
     case 0:
-      return { kind: 'offer', sdp: `v=0 ${randomText(rng)}` };
+      return { kind: 'offer', sdp: rng.chance(0.5) ? `v=0\r\no=- ${rng.int(0, 1_000_000)} 2 IN IP4 127.0.0.1\r\ns=-\r\n` : `v=0 ${randomText(rng)}` };
     case 1:
       return { kind: 'answer', sdp: 'v=0' };
     case 2:
@@ -238,12 +238,24 @@ export const PROTOCOL_04: Protocol = {
   },
 };
 
-/** PROTOCOL.md: `data` is an offer or answer with an `sdp` string, or a candidate (an object with a `candidate` string, or null). */
+const SDP = /^v=0(?:\r?\n[a-z]=[^\r\n]*)*(?:\r?\n)?$/;
+const CANDIDATE =
+  /^candidate:[\w+/]{1,32} \d{1,3} (?:udp|tcp) \d{1,10} [\w.:-]{1,64} \d{1,5} typ (?:host|srflx|prflx|relay)(?: (?:raddr|rport|tcptype|generation|ufrag|network-id|network-cost) [\w.:+/-]{1,256})*$/i;
+
+/**
+ * PROTOCOL.md: `data` is an offer or answer whose `sdp` is SDP (first line `v=0`, at most 16 KiB),
+ * or a candidate: null, or an object whose `candidate` is empty or a `candidate:` line of at most
+ * 512 characters, with a short `sdpMid` if any.
+ */
 function isSignalData(data: unknown): boolean {
   if (!isObject(data)) return false;
-  if ((data.kind === 'offer' || data.kind === 'answer') && typeof data.sdp === 'string') return true;
+  if (data.kind === 'offer' || data.kind === 'answer') return typeof data.sdp === 'string' && data.sdp.length <= 16 * 1024 && SDP.test(data.sdp);
   if (data.kind !== 'candidate') return false;
-  return data.candidate === null || (isObject(data.candidate) && typeof data.candidate.candidate === 'string');
+  if (data.candidate === null) return true;
+  if (!isObject(data.candidate)) return false;
+  const { candidate, sdpMid } = data.candidate;
+  const line = typeof candidate === 'string' && candidate.length <= 512 && (candidate === '' || CANDIDATE.test(candidate));
+  return line && (typeof sdpMid !== 'string' || /^[\w-]{1,32}$/.test(sdpMid));
 }
 
 /** A `send` text: a message, or (first non-blank character `#`) a typed command. */
@@ -279,7 +291,7 @@ function typedLine(text: string): Expect {
 function commandOutcome(name: string, room?: string): Expect {
   switch (name) {
     case 'create':
-      return ROOM_NAME.test(room!) ? { kind: 'reply', types: ['joined'], errors: ['room-exists'] } : { kind: 'error', code: 'bad-room-name' };
+      return ROOM_NAME.test(room!) ? { kind: 'reply', types: ['joined'], errors: ['room-exists', 'too-many-rooms', 'rooms-full'] } : { kind: 'error', code: 'bad-room-name' };
     case 'go':
       return { kind: 'reply', types: ['joined'], errors: ['no-such-room', 'already-there'] };
     case 'leave':
@@ -287,7 +299,7 @@ function commandOutcome(name: string, room?: string): Expect {
     case 'list':
       return { kind: 'reply', types: ['rooms'], errors: [] };
     case 'users':
-      return { kind: 'reply', types: ['users'], errors: [] };
+      return { kind: 'reply', types: ['users'], errors: ['rate-limited'] };
     case 'delete':
       // Deleting your own room while you are elsewhere answers nothing at once (the room list follows).
       return { kind: 'reply', types: ['joined'], errors: ['no-such-room', 'not-creator'], orNothing: true };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Chat, type ConnId, type Effects } from '../server/core/chat.ts';
-import { REPLACED, type ServerFrame } from '../shared/protocol.ts';
+import { Chat, SIGNAL_RATE, USERS_RATE, type ConnId, type Effects } from '../server/core/chat.ts';
+import { MAX_ROOMS, MAX_ROOMS_PER_PERSON, REPLACED, USERS_PAGE, type ServerFrame } from '../shared/protocol.ts';
 
 const people = ['alice', 'bob', 'carol', 'dave'].map((login) => ({ login, firstName: login.toUpperCase(), lastName: 'Test' }));
 const T = 1_800_000_000_000;
@@ -82,6 +82,30 @@ describe('04 rooms-p2p: chat core', () => {
     ]);
   });
 
+  it(`caps rooms at ${MAX_ROOMS_PER_PERSON} per creator and ${MAX_ROOMS} in all, with a clear error; deleting one makes room`, () => {
+    const chat = lobby();
+    for (let i = 1; i <= MAX_ROOMS_PER_PERSON; i++) assert.equal(error(chat.say(1, `#cR a${i}`, T)), undefined, `room ${i}`);
+    const refused = chat.say(1, '#cR one-more', T);
+    assert.deepEqual(error(refused), {
+      type: 'error',
+      code: 'too-many-rooms',
+      message: `You already have ${MAX_ROOMS_PER_PERSON} rooms, the most one person may create: delete one first (#dR).`,
+    });
+    assert.deepEqual([refused.log, refused.roomsChanged], [[], false]);
+    chat.say(1, '#dR a1', T);
+    assert.equal(error(chat.say(1, '#cR one-more', T)), undefined, 'after a delete');
+    let conn = 100;
+    while (chat.rooms().length - 1 < MAX_ROOMS) {
+      chat.connect(++conn, `user${conn}`, T);
+      for (let i = 0; i < MAX_ROOMS_PER_PERSON && chat.rooms().length - 1 < MAX_ROOMS; i++) chat.say(conn, `#cR r${conn}-${i}`, T);
+    }
+    assert.equal(error(chat.say(2, '#cR full', T))!.code, 'rooms-full');
+    assert.match(error(chat.say(2, '#cR full', T))!.message, new RegExp(`already has ${MAX_ROOMS} rooms`));
+    assert.equal(chat.rooms().length, MAX_ROOMS + 1, 'and the lobby');
+    chat.disconnect(conn, T);
+    assert.equal(error(chat.say(2, '#cR full', T)), undefined, 'the rooms of someone who left are gone');
+  });
+
   it('#dR deletes a room, only by its creator, and sends its members back to the lobby', () => {
     const chat = lobby();
     chat.say(1, '#cR games', T);
@@ -155,8 +179,40 @@ describe('04 rooms-p2p: chat core', () => {
           { login: 'carol', firstName: 'CAROL', lastName: 'Test', online: true, room: 'quiet' },
           { login: 'dave', firstName: 'DAVE', lastName: 'Test', online: false, room: null },
         ],
+        page: 0,
+        pages: 1,
+        online: 3,
+        total: 4,
       },
     ]);
+  });
+
+  it(`#show users answers a page of ${USERS_PAGE}, the online people first, with the counts; other pages on request`, () => {
+    const many = Array.from({ length: 2 * USERS_PAGE + 20 }, (_, i) => ({ login: `p${String(i).padStart(3, '0')}`, firstName: 'P', lastName: String(i) }));
+    const chat = new Chat({ directory: () => many });
+    for (const [conn, login] of [[1, 'p000'], [2, 'p077'], [3, 'p119']] as const) chat.connect(conn, login, T);
+    const ask = (page?: number) => ofType(to(chat.command(1, { name: 'users', page }, T), 1), 'users')[0]!;
+    const first = ask();
+    assert.equal(first.users.length, USERS_PAGE);
+    assert.deepEqual(first.users.slice(0, 4).map((user) => [user.login, user.online]), [['p000', true], ['p077', true], ['p119', true], ['p001', false]]);
+    assert.deepEqual([first.page, first.pages, first.online, first.total], [0, 3, 3, 2 * USERS_PAGE + 20]);
+    const last = ask(2);
+    assert.deepEqual([last.page, last.users.length, last.users.at(-1)!.login], [2, 20, 'p118']);
+    assert.equal(ask(99).page, 2, 'past the end: the last page');
+    const seen = [first, ask(1), last].flatMap((answer) => answer.users.map((user) => user.login));
+    assert.equal(new Set(seen).size, many.length, 'every person on exactly one page');
+  });
+
+  it(`answers at most ${USERS_RATE.burst} lists of people at once and ${USERS_RATE.perSecond} a second per person`, () => {
+    const chat = lobby();
+    const asks = (conn: ConnId, time: number, count: number) =>
+      Array.from({ length: count }, () => chat.say(conn, '#show users', time)).filter((fx) => !error(fx)).length;
+    assert.equal(asks(1, T, 20), USERS_RATE.burst);
+    const refused = error(chat.say(1, '#show users', T))!;
+    assert.equal(refused.code, 'rate-limited');
+    assert.match(refused.message, /at most 1 list of people a second/);
+    assert.equal(asks(1, T + 1000, 20), USERS_RATE.perSecond, 'a second later');
+    assert.equal(asks(2, T, 1), 1, 'others have their own');
   });
 
   it('#exit closes the connection; leaving tells the room', () => {
@@ -217,9 +273,22 @@ describe('04 rooms-p2p: chat core', () => {
   it('relays signaling to an online person, stamped with the real sender', () => {
     const chat = lobby();
     const data = { kind: 'offer', sdp: 'v=0' } as const;
-    assert.deepEqual(chat.signal(1, 'BOB', data).send, [{ to: [2], frame: { type: 'signal', from: 'alice', data } }]);
-    assert.equal(error(chat.signal(1, 'dave', data))!.code, 'user-offline');
-    assert.equal(error(chat.signal(1, 'alice', data))!.code, 'user-offline');
+    assert.deepEqual(chat.signal(1, 'BOB', data, T).send, [{ to: [2], frame: { type: 'signal', from: 'alice', data } }]);
+    assert.equal(error(chat.signal(1, 'dave', data, T))!.code, 'user-offline');
+    assert.equal(error(chat.signal(1, 'alice', data, T))!.code, 'user-offline');
+  });
+
+  it(`relays at most ${SIGNAL_RATE.burst} signals at once and ${SIGNAL_RATE.perSecond} a second from one person, to whomever`, () => {
+    const chat = lobby();
+    const data = { kind: 'candidate', candidate: null } as const;
+    const relayed = (from: ConnId, time: number, count: number) =>
+      Array.from({ length: count }, (_, i) => chat.signal(from, i % 2 ? 'bob' : 'carol', data, time)).filter((fx) => !error(fx)).length;
+    assert.equal(relayed(1, T, 100), SIGNAL_RATE.burst);
+    const refused = error(chat.signal(1, 'bob', data, T))!;
+    assert.equal(refused.code, 'rate-limited');
+    assert.match(refused.message, new RegExp(`at most ${SIGNAL_RATE.perSecond} signals a second`));
+    assert.equal(relayed(1, T + 1000, 100), SIGNAL_RATE.perSecond, 'a second later');
+    assert.equal(relayed(2, T + 1000, 1), 1, 'others have their own');
   });
 });
 

@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import { reconnectDelay } from '../client/src/lib/backoff.ts';
 import { estimateOffset } from '../client/src/lib/clock.ts';
 import { peopleLine, roomsLine, signedDuration } from '../client/src/lib/format.ts';
-import { PrivateSequencer, parsePrivateMessage } from '../client/src/lib/private-seq.ts';
+import { PrivateSequencer, REORDER_WINDOW, parsePrivateMessage } from '../client/src/lib/private-seq.ts';
 import { RoomView, SHOWN_LIMIT } from '../client/src/lib/room-view.ts';
 import { ROOM_NAME, ROOM_NAME_PATTERN } from '../shared/commands.ts';
-import { BYE, LOGGED_OUT, REPLACED, RESYNC, type Entry } from '../shared/protocol.ts';
+import { BYE, LOGGED_OUT, MAX_MESSAGE_LENGTH, REPLACED, RESYNC, type Entry } from '../shared/protocol.ts';
 
 const entry = (room: string, seq: number, text = `${room}#${seq}`): Entry => ({ room, seq, time: 0, kind: 'message', from: 'ada', text });
 const joined = (room: string, entries: Entry[], last: number, missed = 0) => ({ type: 'joined' as const, room, entries, missed, last });
@@ -53,16 +53,40 @@ describe('04 rooms-p2p: browser modules', () => {
     const [one, two, three] = ['a', 'b', 'c'].map((text) => sender.next(text, 1000));
     assert.deepEqual([one!.seq, two!.seq, three!.seq], [1, 2, 3]);
     const receiver = new PrivateSequencer();
-    assert.deepEqual(receiver.receive(three!), [], 'early: waits for 1 and 2');
-    assert.deepEqual(receiver.receive(one!).map((m) => m.text), ['a']);
-    assert.deepEqual(receiver.receive(one!), [], 'a duplicate is dropped');
-    assert.deepEqual(receiver.receive(two!).map((m) => m.text), ['b', 'c']);
-    assert.deepEqual(receiver.receive(three!), []);
+    assert.deepEqual(receiver.receive(three!, 2000), [], 'early: waits for 1 and 2');
+    assert.deepEqual(receiver.receive(one!, 2000).map((m) => m.text), ['a']);
+    assert.deepEqual(receiver.receive(one!, 2000), [], 'a duplicate is dropped');
+    assert.deepEqual(receiver.receive(two!, 2000).map((m) => m.text), ['b', 'c']);
+    assert.deepEqual(receiver.receive(three!, 2000), []);
+  });
+
+  it(`keeps at most ${REORDER_WINDOW} early private messages: one further ahead is dropped, not hoarded`, () => {
+    const receiver = new PrivateSequencer();
+    const text = 'x'.repeat(MAX_MESSAGE_LENGTH);
+    for (let i = 0; i < 3000; i++) assert.deepEqual(receiver.receive({ seq: 1_000_000 + i, time: 0, text }, 0), []);
+    for (let seq = 2; seq <= REORDER_WINDOW; seq++) receiver.receive({ seq, time: 0, text: `early ${seq}` }, 0);
+    assert.deepEqual(receiver.receive({ seq: REORDER_WINDOW + 1, time: 0, text: 'too far ahead' }, 0), []);
+    const released = receiver.receive({ seq: 1, time: 0, text: 'first' }, 0).map((m) => m.text);
+    assert.equal(released.length, REORDER_WINDOW, 'the ones within the window wait, then come out in order');
+    assert.deepEqual([released[0], released.at(-1)], ['first', `early ${REORDER_WINDOW}`]);
+    assert.deepEqual(receiver.receive({ seq: REORDER_WINDOW + 1, time: 0, text: 'now in turn' }, 0).map((m) => m.text), ['now in turn']);
+  });
+
+  it("shows a private message's time as this tab received it, not as the sender claims", () => {
+    const receiver = new PrivateSequencer();
+    const forged = { seq: 1, time: Date.UTC(2099, 0, 1), text: 'from the future' };
+    assert.deepEqual(receiver.receive(forged, 1_800_000_000_000), [{ seq: 1, time: 1_800_000_000_000, text: 'from the future' }]);
+    assert.deepEqual(receiver.receive({ seq: 3, time: 0, text: 'early' }, 5), []);
+    assert.deepEqual(receiver.receive({ seq: 2, time: 0, text: 'late' }, 9).map((m) => m.time), [9, 5], 'each keeps its own arrival time');
   });
 
   it('reads only well-formed private messages off the data channel', () => {
     assert.deepEqual(parsePrivateMessage('{"seq":1,"time":5,"text":"hi"}'), { seq: 1, time: 5, text: 'hi' });
-    for (const bad of ['nope', '{"seq":0,"time":5,"text":"hi"}', '{"seq":1,"text":"hi"}', '{"seq":1.5,"time":1,"text":"x"}', 42, new ArrayBuffer(2)]) {
+    const longest = JSON.stringify({ seq: 1, time: 5, text: '\u0001'.repeat(MAX_MESSAGE_LENGTH) });
+    assert.equal(parsePrivateMessage(longest)?.text.length, MAX_MESSAGE_LENGTH, 'the longest text, every character escaped');
+    const tooLong = JSON.stringify({ seq: 1, time: 5, text: 'x'.repeat(MAX_MESSAGE_LENGTH + 1) });
+    const huge = JSON.stringify({ seq: 1, time: 5, text: 'x'.repeat(60 * 1024) });
+    for (const bad of ['nope', '{"seq":0,"time":5,"text":"hi"}', '{"seq":1,"text":"hi"}', '{"seq":1.5,"time":1,"text":"x"}', '{"seq":1,"time":1,"text":"  "}', tooLong, huge, 42, new ArrayBuffer(2)]) {
       assert.equal(parsePrivateMessage(bad), undefined, String(bad));
     }
   });
@@ -86,7 +110,8 @@ describe('04 rooms-p2p: browser modules', () => {
     assert.equal(roomsLine(rooms), 'Rooms: lobby (2), games (1).');
     const person = { firstName: 'A', lastName: 'B' };
     const users = [{ ...person, login: 'ada', online: true, room: 'games' }, { ...person, login: 'bob', online: false, room: null }];
-    assert.equal(peopleLine(users), 'People: ada (in games), bob (offline).');
+    assert.equal(peopleLine({ type: 'users', users, page: 0, pages: 1, online: 1, total: 2 }), 'People: ada (in games), bob (offline).');
+    assert.equal(peopleLine({ type: 'users', users, page: 1, pages: 3, online: 1, total: 120 }), 'People (1 online of 120, page 2 of 3): ada (in games), bob (offline).');
   });
 
   it("checks a room name in the form as the server does (the browser compiles a pattern with the 'v' flag)", () => {

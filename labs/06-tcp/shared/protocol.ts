@@ -8,6 +8,15 @@
 /** The room everybody lands in, which nobody can delete. */
 export const LOBBY = 'lobby';
 
+/** Rooms one person may have created at once (they go when their creator leaves). */
+export const MAX_ROOMS_PER_PERSON = 5;
+
+/** Rooms on the server at once, besides the lobby: the room list stays short enough to send to everyone. */
+export const MAX_ROOMS = 100;
+
+/** People per `users` answer: the online ones first, then the others, a page at a time. */
+export const USERS_PAGE = 50;
+
 /** The longest chat message, in UTF-16 code units. */
 export const MAX_MESSAGE_LENGTH = 2000;
 
@@ -30,7 +39,7 @@ export const RESYNC = 4002;
 /** TCP only: nothing came from the client for too long, not even an answer to "Still there?". */
 export const IDLE = 4003;
 
-/** TCP only: the connection ended before anyone logged in on it (wrong passwords, or too many attempts). */
+/** TCP only: the connection ended before anyone logged in on it (wrong passwords, too many attempts, or too many connections). */
 export const NOT_LOGGED_IN = 4004;
 
 /** One numbered line of a room: a message, or a notice such as "alice joined". */
@@ -76,10 +85,17 @@ export type Command =
   | { name: 'leave' }
   | { name: 'list' }
   | { name: 'delete'; room: string }
-  | { name: 'users' }
+  /** A page of the people (0, the first, when absent). */
+  | { name: 'users'; page?: number }
   | { name: 'exit' };
 
-/** WebRTC signaling, relayed as is between two online users: never chat text. */
+/** The longest SDP relayed (an offer or answer): a browser's data-channel offer is 1–4 KB. */
+export const MAX_SDP_LENGTH = 16 * 1024;
+
+/** The longest ICE candidate line relayed: a real one is about 100–200 characters. */
+export const MAX_CANDIDATE_LENGTH = 512;
+
+/** WebRTC signaling, relayed between two online users only if it looks like SDP or ICE: never chat text. */
 export type SignalData =
   | { kind: 'offer' | 'answer'; sdp: string }
   | { kind: 'candidate'; candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null };
@@ -103,8 +119,11 @@ export type ServerFrame =
   | { type: 'entry'; entry: Entry }
   /** The rooms and their member counts (on `#lR`, and whenever they change). */
   | { type: 'rooms'; rooms: RoomInfo[] }
-  /** Every registered user, online or not (on `#show users`). */
-  | { type: 'users'; users: UserInfo[] }
+  /**
+   * A page of the registered users (on `#show users`): the online ones first, at most
+   * {@link USERS_PAGE}; `online` and `total` count everybody, and `pages` says how many pages there are.
+   */
+  | { type: 'users'; users: UserInfo[]; page: number; pages: number; online: number; total: number }
   /** The n-gate's state, while it is closed and when it opens. */
   | { type: 'gate'; gate: GateState }
   /** A reply that is not an error, e.g. "You are already in the lobby." */
@@ -126,12 +145,15 @@ export type ErrorCode =
   | 'bad-argument'
   | 'bad-room-name'
   | 'room-exists'
+  | 'too-many-rooms'
+  | 'rooms-full'
   | 'no-such-room'
   | 'already-there'
   | 'not-creator'
   | 'private-is-p2p'
   | 'bad-signal'
   | 'user-offline'
+  | 'peer-busy'
   | 'terminal-user'
   | 'line-too-long'
   | 'not-utf8';
@@ -162,14 +184,18 @@ export function parseClientFrame(data: string): Parsed {
       if (NEEDS_ROOM.includes(command.name as string) && typeof command.room !== 'string') {
         return refuse('bad-argument', `The ${command.name as string} command needs a room.`);
       }
+      if (command.name === 'users' && command.page !== undefined) {
+        return Number.isSafeInteger(command.page) && (command.page as number) >= 0
+          ? { ok: true, frame: { type: 'command', command: { name: 'users', page: command.page as number } } }
+          : refuse('bad-argument', 'A page of people is a whole number from 0.');
+      }
       const value = NEEDS_ROOM.includes(command.name as string) ? { name: command.name, room: command.room } : { name: command.name };
       return { ok: true, frame: { type: 'command', command: value as Command } };
     }
     case 'signal': {
+      if (typeof f.to !== 'string') return refuse('bad-signal', 'A signal frame needs "to" (a login) and "data" (an offer, an answer or a candidate).');
       const data = toSignalData(f.data);
-      return typeof f.to === 'string' && data
-        ? { ok: true, frame: { type: 'signal', to: f.to, data } }
-        : refuse('bad-signal', 'A signal frame needs "to" (a login) and "data" (an offer, an answer or a candidate).');
+      return typeof data === 'string' ? refuse('bad-signal', data) : { ok: true, frame: { type: 'signal', to: f.to, data } };
     }
     case 'time':
       return Number.isSafeInteger(f.id) ? { ok: true, frame: { type: 'time', id: f.id as number } } : refuse('unknown-type', 'A time frame needs a whole-number "id".');
@@ -185,18 +211,39 @@ export function sendFrame(text: unknown): Parsed {
   return { ok: true, frame: { type: 'send', text } };
 }
 
-/** Keeps only the fields WebRTC needs, so nothing else (no chat text) can ride along. */
-function toSignalData(data: unknown): SignalData | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const d = data as Record<string, unknown>;
-  if ((d.kind === 'offer' || d.kind === 'answer') && typeof d.sdp === 'string') return { kind: d.kind, sdp: d.sdp };
-  if (d.kind !== 'candidate') return undefined;
+/** SDP: the line `v=0`, then lines like `o=- 4611 2 IN IP4 127.0.0.1` (one letter, `=`, a value). */
+const SDP = /^v=0(?:\r?\n[a-z]=[^\r\n]*)*(?:\r?\n)?$/;
+
+/**
+ * An ICE candidate (RFC 8839): foundation, component, transport, priority, address, port, type,
+ * then known `name value` pairs, e.g.
+ * `candidate:842163049 1 udp 1677729535 127.0.0.1 46154 typ host generation 0 ufrag EsAw network-id 1`.
+ */
+const CANDIDATE =
+  /^candidate:[\w+/]{1,32} \d{1,3} (?:udp|tcp) \d{1,10} [\w.:-]{1,64} \d{1,5} typ (?:host|srflx|prflx|relay)(?: (?:raddr|rport|tcptype|generation|ufrag|network-id|network-cost) [\w.:+/-]{1,256})*$/i;
+
+/**
+ * Keeps only the fields WebRTC needs, and only if they look like SDP or an ICE candidate, so no
+ * chat text rides along; returns the sentence that says why not otherwise.
+ */
+function toSignalData(data: unknown): SignalData | string {
+  const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  if (d.kind === 'offer' || d.kind === 'answer') {
+    if (typeof d.sdp !== 'string' || d.sdp.length > MAX_SDP_LENGTH || !SDP.test(d.sdp)) {
+      return `An ${d.kind} must be SDP of at most ${MAX_SDP_LENGTH} characters: the line v=0, then lines like "a=…". It was not relayed.`;
+    }
+    return { kind: d.kind, sdp: d.sdp };
+  }
+  if (d.kind !== 'candidate') return 'A signal\'s "data" is an offer, an answer or a candidate.';
   if (d.candidate === null) return { kind: 'candidate', candidate: null };
-  const c = d.candidate as Record<string, unknown>;
-  if (typeof c !== 'object' || typeof c.candidate !== 'string') return undefined;
+  const c = (typeof d.candidate === 'object' && d.candidate !== null ? d.candidate : {}) as Record<string, unknown>;
   const sdpMid = typeof c.sdpMid === 'string' ? c.sdpMid : null;
+  const ok = typeof c.candidate === 'string' && c.candidate.length <= MAX_CANDIDATE_LENGTH && (c.candidate === '' || CANDIDATE.test(c.candidate));
+  if (!ok || (sdpMid !== null && !/^[\w-]{1,32}$/.test(sdpMid))) {
+    return `An ICE candidate must be one "candidate:…" line of at most ${MAX_CANDIDATE_LENGTH} characters, with a short sdpMid. It was not relayed.`;
+  }
   const sdpMLineIndex = Number.isSafeInteger(c.sdpMLineIndex) ? (c.sdpMLineIndex as number) : null;
-  return { kind: 'candidate', candidate: { candidate: c.candidate, sdpMid, sdpMLineIndex } };
+  return { kind: 'candidate', candidate: { candidate: c.candidate as string, sdpMid, sdpMLineIndex } };
 }
 
 function refuse(code: ErrorCode, message: string): { ok: false; code: ErrorCode; message: string } {

@@ -62,6 +62,7 @@ describe('06 tcp: a browser and a terminal', () => {
     const typed = bob.all(/<\w+> hello from/).map((line) => line.replace(/^.*<(\w+)> /, '$1'));
     assert.deepEqual(shown, typed, 'the same order on both');
 
+    await page.getByRole('button', { name: 'Refresh the list of people' }).click(); // the page asks for the people only when told
     await page.getByRole('button', { name: 'Private' }).click();
     const privateBox = page.getByLabel('Private message to bob', { exact: true });
     await privateBox.fill('psst');

@@ -62,8 +62,14 @@ describe('06 tcp: text rendering', () => {
         { login: 'ana', firstName: 'Ana', lastName: 'Lima', online: true, room: 'games' },
         { login: 'benedict', firstName: 'Ben', lastName: 'O\nNeil', online: false, room: null },
       ],
+      page: 0,
+      pages: 1,
+      online: 1,
+      total: 2,
     });
     assert.equal(users, '*** People (2):\n***   ana       Ana Lima     in #games\n***   benedict  Ben O\\nNeil  offline\n');
+    const many = renderFrame({ type: 'users', users: [{ login: 'ana', firstName: 'Ana', lastName: 'Lima', online: true, room: 'games' }], page: 0, pages: 400, online: 1, total: 20_000 });
+    assert.equal(many.split('\n')[0], '*** People (1 of 20000, 1 online first; page 1 of 400):');
   });
 
   it('answers and refusals: *** and !!!, and private messages say why a terminal cannot have them', () => {

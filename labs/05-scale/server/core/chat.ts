@@ -1,6 +1,9 @@
 import {
   BYE,
   LOBBY,
+  MAX_ROOMS,
+  MAX_ROOMS_PER_PERSON,
+  USERS_PAGE,
   REPLACED,
   type Command,
   type Entry,
@@ -12,6 +15,7 @@ import {
   type UserInfo,
 } from '../../shared/protocol.ts';
 import { ROOM_NAME, ROOM_NAME_RULE, parseLine } from '../../shared/commands.ts';
+import { RateLimit } from './rate-limit.ts';
 
 /**
  * The I/O layer's handle for one connection, `Conn` below: the chat only keeps it, compares it and
@@ -48,6 +52,12 @@ export interface Resume {
 /** How many entries of each room the server keeps to replay. */
 export const HISTORY_LIMIT = 500;
 
+/** Signals one person may send: opening a link takes about 5 (an offer or answer, a few candidates). */
+export const SIGNAL_RATE = { perSecond: 20, burst: 40 };
+
+/** Lists of people one person may ask for: each answer reads every account, so a few a second in all is plenty. */
+export const USERS_RATE = { perSecond: 1, burst: 5 };
+
 /** Rooms with more people than this do not announce who comes and goes (see `#announce`). */
 export const QUIET_ABOVE = 100;
 
@@ -71,6 +81,10 @@ interface Member<Conn> {
   conn: Conn;
   login: string;
   room: Room<Conn>;
+  /** Made at the first signal they send. */
+  signals?: RateLimit;
+  /** Made at the first list of people they ask for. */
+  asks?: RateLimit;
 }
 
 const key = (name: string) => name.toLowerCase();
@@ -194,6 +208,9 @@ export class Chat<Conn = ConnId> {
       case 'create': {
         if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', `Room names are ${ROOM_NAME_RULE}.`);
         if (this.#rooms.has(key(command.room))) return this.#refuse(conn, 'room-exists', `There is already a room called ${command.room}.`);
+        const mine = [...this.#rooms.values()].filter((room) => room.creator === member.login).length;
+        if (mine >= MAX_ROOMS_PER_PERSON) return this.#refuse(conn, 'too-many-rooms', `You already have ${mine} rooms, the most one person may create: delete one first (#dR).`);
+        if (this.#rooms.size - 1 >= MAX_ROOMS) return this.#refuse(conn, 'rooms-full', `The server already has ${MAX_ROOMS} rooms, its limit: join one (#lR lists them) or wait for one to go.`);
         const room = newRoom<Conn>(command.room, member.login);
         this.#rooms.set(key(room.name), room);
         this.#move(fx, member, room, time);
@@ -227,7 +244,11 @@ export class Chat<Conn = ConnId> {
         return fx;
       }
       case 'users':
-        this.#send(fx, [conn], { type: 'users', users: this.#users() });
+        member.asks ??= new RateLimit(USERS_RATE.perSecond, USERS_RATE.burst, time);
+        if (!member.asks.take(time)) {
+          return this.#refuse(conn, 'rate-limited', `Slow down: at most ${USERS_RATE.perSecond} list of people a second. Ask again in a moment.`);
+        }
+        this.#send(fx, [conn], this.#users(command.page ?? 0));
         return fx;
       case 'exit':
         fx.close.push({ conn, code: BYE, reason: 'bye' });
@@ -235,22 +256,36 @@ export class Chat<Conn = ConnId> {
     }
   }
 
-  /** WebRTC signaling for another online person, stamped with the sender's real login. */
-  signal(conn: Conn, to: string, data: SignalData): Effects<Conn> {
+  /**
+   * WebRTC signaling for another online person, stamped with the sender's real login. Each
+   * person may send {@link SIGNAL_RATE}: a flood is refused at its sender.
+   */
+  signal(conn: Conn, to: string, data: SignalData, time: number): Effects<Conn> {
     const member = this.#byConn.get(conn);
     if (!member) return effects<Conn>();
     const target = this.#members.get(key(to));
     if (!target || target === member) return this.#refuse(conn, 'user-offline', target ? 'That is you.' : `${to} is not online.`);
+    member.signals ??= new RateLimit(SIGNAL_RATE.perSecond, SIGNAL_RATE.burst, time);
+    if (!member.signals.take(time)) {
+      return this.#refuse(conn, 'rate-limited', `Slow down: at most ${SIGNAL_RATE.perSecond} signals a second. That one was not relayed.`);
+    }
     const fx = effects<Conn>();
     this.#send(fx, [target.conn], { type: 'signal', from: member.login, data });
     return fx;
   }
 
-  #users(): UserInfo[] {
-    return this.#directory().map(({ login, firstName, lastName }) => {
+  /** A page of the people: the online ones first, then the others, {@link USERS_PAGE} at a time. */
+  #users(page: number): Extract<ServerFrame, { type: 'users' }> {
+    const people = this.#directory();
+    const online = people.filter((person) => this.#members.has(key(person.login)));
+    const offline = people.filter((person) => !this.#members.has(key(person.login)));
+    const pages = Math.max(1, Math.ceil(people.length / USERS_PAGE));
+    const shown = Math.min(page, pages - 1);
+    const users = [...online, ...offline].slice(shown * USERS_PAGE, (shown + 1) * USERS_PAGE).map(({ login, firstName, lastName }): UserInfo => {
       const member = this.#members.get(key(login));
       return { login, firstName, lastName, online: member !== undefined, room: member?.room.name ?? null };
     });
+    return { type: 'users', users, page: shown, pages, online: online.length, total: people.length };
   }
 
   #lobby(): Room<Conn> {

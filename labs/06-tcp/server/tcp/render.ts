@@ -1,4 +1,4 @@
-import type { Entry, GateState, RoomInfo, ServerFrame, UserInfo } from '../../shared/protocol.ts';
+import type { Entry, GateState, RoomInfo, ServerFrame } from '../../shared/protocol.ts';
 import { ERROR, INFO, LOGIN_PROMPT } from '../../shared/text-protocol.ts';
 import { escapeText } from '../core/log-format.ts';
 
@@ -40,7 +40,7 @@ function lines(frame: ServerFrame, numbered: boolean): string[] {
     case 'rooms':
       return roomsTable(frame.rooms);
     case 'users':
-      return usersTable(frame.users);
+      return usersTable(frame);
     case 'gate':
       return [gateLine(frame.gate)];
     case 'info':
@@ -94,9 +94,10 @@ function roomsTable(rooms: RoomInfo[]): string[] {
   return [info(`Rooms (${rooms.length}):`), ...table(rows)];
 }
 
-function usersTable(users: UserInfo[]): string[] {
+function usersTable({ users, page, pages, online, total }: Extract<ServerFrame, { type: 'users' }>): string[] {
   const rows = users.map(({ login, firstName, lastName, online, room }) => [login, `${firstName} ${lastName}`, online ? `in #${room}` : 'offline']);
-  return [info(`People (${users.length}):`), ...table(rows)];
+  const count = pages > 1 ? `${users.length} of ${total}, ${online} online first; page ${page + 1} of ${pages}` : `${users.length}`;
+  return [info(`People (${count}):`), ...table(rows)];
 }
 
 /** Rows as columns padded to their widest cell, indented under the line that names them. */

@@ -6,9 +6,6 @@ import { RoomView } from '../lib/room-view.ts';
 import type { ConnectionController, ConnectionListener } from './connection-controller.ts';
 import type { NoticeController } from './notice-controller.ts';
 
-/** The user list is asked for again this long after the rooms change (once for a burst of changes). */
-const USERS_EVERY_MS = 1000;
-
 /**
  * What the server says about the chat: the room this tab is in and its entries (in `seq` order,
  * see `lib/room-view.ts`; on a gap the connection resyncs), the rooms with their counts, the
@@ -18,11 +15,12 @@ export class RoomController implements ReactiveController, ConnectionListener {
   readonly view = new RoomView();
   rooms: RoomInfo[] = [];
   users: UserInfo[] = [];
+  /** Which page of the people `users` is, and how many people there are. */
+  people = { page: 0, pages: 1, online: 0, total: 0 };
   gate: GateState | null = null;
 
   /** A typed `#lR` or `#show users` waiting for its answer, to show it in the notice line too. */
   #asked: 'list' | 'users' | undefined;
-  #usersTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     host: ReactiveControllerHost,
@@ -34,8 +32,7 @@ export class RoomController implements ReactiveController, ConnectionListener {
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.#usersTimer);
-    this.#usersTimer = undefined;
+    this.#asked = undefined;
   }
 
   /** A line typed in the message box (a message or a `#` command), sent as typed: the server reads it. */
@@ -49,6 +46,14 @@ export class RoomController implements ReactiveController, ConnectionListener {
     this.connection.send({ type: 'command', command });
   }
 
+  /**
+   * Asks for a page of the people. Only on arrival and when the person asks: each answer costs the
+   * server a read of every account, so a page that asked by itself, in every tab, would cost it most.
+   */
+  askPeople(page = this.people.page): void {
+    this.command({ name: 'users', page });
+  }
+
   /** `name` as registered (`Bob` for `bob`), or `name` itself when nobody has it. */
   loginOf(name: string): string {
     return this.users.find((user) => user.login.toLowerCase() === name.toLowerCase())?.login ?? name;
@@ -59,7 +64,7 @@ export class RoomController implements ReactiveController, ConnectionListener {
       case 'welcome':
         this.rooms = frame.rooms;
         this.gate = frame.gate;
-        this.#askUsers();
+        this.askPeople();
         break;
       case 'joined':
         this.view.joined(frame);
@@ -70,12 +75,14 @@ export class RoomController implements ReactiveController, ConnectionListener {
       case 'rooms':
         this.rooms = frame.rooms;
         if (this.#answered('list')) this.notice.show(roomsLine(frame.rooms), false);
-        this.#askUsers();
         break;
-      case 'users':
-        this.users = frame.users;
-        if (this.#answered('users')) this.notice.show(peopleLine(frame.users), false);
+      case 'users': {
+        const { users, page, pages, online, total } = frame;
+        this.users = users;
+        this.people = { page, pages, online, total };
+        if (this.#answered('users')) this.notice.show(peopleLine(frame), false);
         break;
+      }
       case 'gate':
         this.gate = frame.gate;
         break;
@@ -92,12 +99,5 @@ export class RoomController implements ReactiveController, ConnectionListener {
     if (this.#asked !== command) return false;
     this.#asked = undefined;
     return true;
-  }
-
-  #askUsers(): void {
-    this.#usersTimer ??= setTimeout(() => {
-      this.#usersTimer = undefined;
-      this.command({ name: 'users' });
-    }, USERS_EVERY_MS);
   }
 }

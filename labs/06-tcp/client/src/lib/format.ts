@@ -1,4 +1,4 @@
-import type { RoomInfo, UserInfo } from '../../../shared/protocol.ts';
+import type { RoomInfo, ServerFrame } from '../../../shared/protocol.ts';
 
 /** `hh:mm:ss` of a time in milliseconds since 1970, on a 24-hour clock. */
 export function clockTime(ms: number): string {
@@ -17,7 +17,11 @@ export function roomsLine(rooms: RoomInfo[]): string {
   return `Rooms: ${rooms.map((room) => `${room.name} (${room.members})`).join(', ')}.`;
 }
 
-/** The answer to a typed `#show users`, for the notice line: `People: ada (in lobby), bob (offline).` */
-export function peopleLine(users: UserInfo[]): string {
-  return `People: ${users.map((user) => `${user.login} (${user.online ? `in ${user.room}` : 'offline'})`).join(', ')}.`;
+/**
+ * The answer to a typed `#show users`, for the notice line: `People: ada (in lobby), bob (offline).`,
+ * with the counts when there is more than one page: `People (2 online of 120, page 1 of 3): …`.
+ */
+export function peopleLine({ users, page, pages, online, total }: Extract<ServerFrame, { type: 'users' }>): string {
+  const counts = pages > 1 ? ` (${online} online of ${total}, page ${page + 1} of ${pages})` : '';
+  return `People${counts}: ${users.map((user) => `${user.login} (${user.online ? `in ${user.room}` : 'offline'})`).join(', ')}.`;
 }
