@@ -43,10 +43,18 @@ let warned = false;
  */
 export async function openBrowser(
   t: Pick<TestContext, 'after' | 'skip'>,
-  { webrtc = false } = {},
+  {
+    webrtc = false,
+    wrap = async (chromium: string) => chromium,
+  }: {
+    /** Lets two pages on this machine open a WebRTC link over loopback. */
+    webrtc?: boolean;
+    /** Returns the program to start instead of Chromium's own path, e.g. a script that runs it elsewhere. */
+    wrap?: (chromium: string) => Promise<string>;
+  } = {},
 ): Promise<Browser | undefined> {
-  const executablePath = findChromium();
-  if (!executablePath) {
+  const chromiumPath = findChromium();
+  if (!chromiumPath) {
     const reason = 'no Chromium found (install Debian\'s "chromium" or set CHROMIUM_PATH)';
     if (process.env.E2E === 'required') throw new Error(`E2E=required but ${reason}`);
     if (!warned) {
@@ -57,7 +65,7 @@ export async function openBrowser(
     return undefined;
   }
   const args = webrtc ? [...CHROMIUM_ARGS, '--allow-loopback-in-peer-connection'] : CHROMIUM_ARGS;
-  const browser = await chromium.launch({ executablePath, args });
+  const browser = await chromium.launch({ executablePath: await wrap(chromiumPath), args });
   t.after(() => browser.close());
   return browser;
 }

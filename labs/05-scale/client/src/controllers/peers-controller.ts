@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ServerFrame } from '../../../shared/protocol.ts';
-import { Peers } from '../lib/peers.ts';
+import { api } from '../lib/api.ts';
+import { Peers, rtcConfiguration, type PeerEvents } from '../lib/peers.ts';
 import type { ClockController } from './clock-controller.ts';
 import type { ConnectionController, ConnectionListener } from './connection-controller.ts';
 import type { NoticeController } from './notice-controller.ts';
@@ -22,7 +23,7 @@ export class PeersController implements ReactiveController, ConnectionListener {
   readonly privates = new Map<string, PrivateLine[]>();
   /** Peer's login in lower case → the direct link's state. */
   readonly links = new Map<string, 'connecting' | 'open' | 'closed'>();
-  #peers: Peers | undefined;
+  #peers: Promise<Peers> | undefined;
 
   /** `me()` is the logged-in person's login, read when the first link is made. */
   constructor(
@@ -37,11 +38,11 @@ export class PeersController implements ReactiveController, ConnectionListener {
   }
 
   hostDisconnected(): void {
-    this.#peers?.close();
+    void this.#peers?.then((peers) => peers.close());
   }
 
   received(frame: ServerFrame): void {
-    if (frame.type === 'signal') this.#direct().receiveSignal(frame.from, frame.data);
+    if (frame.type === 'signal') void this.#direct().then((peers) => peers.receiveSignal(frame.from, frame.data));
   }
 
   /** Shows the conversation with `peer` (a login as registered), empty at first. */
@@ -55,23 +56,32 @@ export class PeersController implements ReactiveController, ConnectionListener {
     if (to.toLowerCase() === this.me().toLowerCase()) return this.notice.show('That is you: pick someone else for a private message.', true);
     this.open(to);
     try {
-      const { time } = await this.#direct().send(to, text, this.clock.now());
+      const { time } = await (await this.#direct()).send(to, text, this.clock.now());
       this.#add(to, { from: this.me(), time, text });
     } catch (error) {
       this.notice.show((error as Error).message, true);
     }
   }
 
-  /** The direct links, made on first use (the login is known by then). */
-  #direct(): Peers {
-    return (this.#peers ??= new Peers(this.me(), {
+  /** The direct links, made on first use (the login is known by then), with the lab's STUN server. */
+  #direct(): Promise<Peers> {
+    this.#peers ??= api
+      .rtc()
+      .catch(() => ({ stunPort: null }))
+      .then((rtc) => new Peers(this.me(), rtcConfiguration(rtc, location.hostname), this.#events()));
+    return this.#peers;
+  }
+
+  #events(): PeerEvents {
+    return {
       signal: (to, data) => this.connection.send({ type: 'signal', to, data }),
       message: (from, { time, text }) => this.#add(from, { from, time, text }),
+      now: () => this.clock.now(),
       state: (peer, state) => {
         this.links.set(peer.toLowerCase(), state);
         this.host.requestUpdate();
       },
-    }));
+    };
   }
 
   #add(peer: string, line: PrivateLine): void {

@@ -1,12 +1,15 @@
 import type { SignalData } from '../../../shared/protocol.ts';
+import type { RtcSettings } from '../../../shared/rtc.ts';
 import { PrivateSequencer, parsePrivateMessage, type PrivateMessage } from './private-seq.ts';
 
 /** What the peers need from the rest of the page. */
 export interface PeerEvents {
   /** Sends signaling to `to` through the server (it only relays it). */
   signal(to: string, data: SignalData): void;
-  /** A private message from `from`, in order. */
+  /** A private message from `from`, in order, with the time it was received. */
   message(from: string, message: PrivateMessage): void;
+  /** The time now, as shown: this tab's estimate of server time. */
+  now(): number;
   /** The direct link to `peer` opened or closed. */
   state(peer: string, state: 'connecting' | 'open' | 'closed'): void;
 }
@@ -14,8 +17,13 @@ export interface PeerEvents {
 /** How long a first message waits for the link to open before it gives up (never through the server). */
 const OPEN_TIMEOUT_MS = 5000;
 
-/** No STUN or TURN: on a LAN or one machine the browsers reach each other directly. */
-const RTC: RTCConfiguration = { iceServers: [] };
+/**
+ * The lab's STUN server, at the host this page came from, where each browser learns its own LAN
+ * address. No TURN: the server never carries a private message.
+ */
+export function rtcConfiguration({ stunPort }: RtcSettings, hostname: string): RTCConfiguration {
+  return { iceServers: stunPort === null ? [] : [{ urls: `stun:${hostname}:${stunPort}` }] };
+}
 
 /**
  * Private messages straight from this browser to another: one RTCPeerConnection per peer, with
@@ -27,6 +35,7 @@ export class Peers {
 
   constructor(
     private readonly me: string,
+    private readonly rtc: RTCConfiguration,
     private readonly events: PeerEvents,
   ) {}
 
@@ -57,7 +66,7 @@ export class Peers {
     const key = peer.toLowerCase();
     let link = this.#links.get(key);
     if (!link) {
-      link = new Link(peer, this.me.toLowerCase() < key, this.events, RTC, () => this.#links.delete(key));
+      link = new Link(peer, this.me.toLowerCase() < key, this.events, this.rtc, () => this.#links.delete(key));
       this.#links.set(key, link);
     }
     return link;
@@ -78,6 +87,9 @@ class Link {
   #ignoreOffer = false;
   #signals: Promise<void> = Promise.resolve();
   readonly #open: Promise<void>;
+  /** Rejects once gathering ends with no address at all to offer (a network with no gateway). */
+  readonly #unreachable: Promise<never>;
+  #candidates = 0;
 
   constructor(
     readonly peer: string,
@@ -94,22 +106,34 @@ class Link {
     this.channel.addEventListener('message', ({ data }) => this.#deliver(data));
     this.channel.addEventListener('close', () => this.close());
     this.pc.addEventListener('negotiationneeded', () => this.#offer());
-    this.pc.addEventListener('icecandidate', ({ candidate }) => events.signal(peer, { kind: 'candidate', candidate: candidate && candidate.toJSON() as { candidate: string } }));
+    this.pc.addEventListener('icecandidate', ({ candidate }) => {
+      if (candidate) this.#candidates++;
+      events.signal(peer, { kind: 'candidate', candidate: candidate && candidate.toJSON() as { candidate: string } });
+    });
+    this.#unreachable = new Promise((_, reject) => {
+      this.pc.addEventListener('icegatheringstatechange', () => {
+        if (this.pc.iceGatheringState !== 'complete' || this.#candidates > 0) return;
+        reject(new Error(`Your browser found no address to offer ${peer}: this network has no router, and the lab's STUN server did not answer. Ask whoever runs the lab to allow UDP on its port, or join a network with a router (a phone hotspot is one). The message was not sent.`));
+      });
+    });
+    this.#unreachable.catch(() => undefined);
     this.pc.addEventListener('connectionstatechange', () => {
       if (this.pc.connectionState === 'failed' || this.pc.connectionState === 'closed') this.close();
     });
   }
 
-  /** Resolves once the channel is open; rejects, and drops the link, after `timeoutMs`. */
+  /** Resolves once the channel is open; rejects, and drops the link, after `timeoutMs` or when there is no address to offer. */
   ready(timeoutMs: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout>;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.close();
-        reject(new Error(`Could not reach ${this.peer} directly within ${timeoutMs / 1000} s (are you both online, on the same network?). The message was not sent.`));
-      }, timeoutMs);
+      timer = setTimeout(() => reject(new Error(`Could not reach ${this.peer} directly within ${timeoutMs / 1000} s (are you both online, on the same network?). The message was not sent.`)), timeoutMs);
     });
-    return Promise.race([this.#open, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([this.#open, this.#unreachable, timeout])
+      .catch((error: Error) => {
+        this.close();
+        throw error;
+      })
+      .finally(() => clearTimeout(timer));
   }
 
   /** Takes signaling one message at a time, so a candidate never comes before its description. */
@@ -157,6 +181,6 @@ class Link {
   #deliver(data: unknown): void {
     const message = parsePrivateMessage(data);
     if (!message) return;
-    for (const ready of this.#in.receive(message)) this.events.message(this.peer, ready);
+    for (const ready of this.#in.receive(message, this.events.now())) this.events.message(this.peer, ready);
   }
 }

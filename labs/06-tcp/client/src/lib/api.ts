@@ -1,5 +1,6 @@
 /** The accounts API (see PROTOCOL.md), for the browser. */
 import type { FieldErrors, PublicAccount } from '../../../shared/accounts.ts';
+import type { RtcSettings } from '../../../shared/rtc.ts';
 
 /** What went wrong: one sentence, and one per field when the server named fields. */
 export class ApiError extends Error {
@@ -33,4 +34,6 @@ export const api = {
   register: (form: Record<string, unknown>) => call('POST', '/register', form),
   login: (login: string, password: string) => call('POST', '/login', { login, password }).then((reply) => reply!.account),
   logout: () => call('POST', '/logout'),
+  /** The lab's STUN port, for the direct links. */
+  rtc: async (): Promise<RtcSettings> => (await fetch('/api/rtc')).json() as Promise<RtcSettings>,
 };
