@@ -22,6 +22,8 @@ export interface Config {
   dataDir: string;
   /** The n-gate: nobody sees a message until this many users are connected; 0 for no gate. */
   gate: number;
+  /** The UDP port of the STUN server (`server/stun.ts`): the HTTP port's number when unset; null for none. */
+  stunPort?: number | null;
 }
 
 /** A setting or flag the lab cannot start with; its message says what to change. */
@@ -33,16 +35,19 @@ const USAGE = `usage: ${LAB_SCRIPT} -- [--host] [--port N] [-n N | --gate N]`;
  * The lab's settings, from flags first, then the environment (`.env` included; an empty value
  * counts as unset), then defaults:
  * `PORT` 3000, `HOST` 127.0.0.1 (`--host` listens on every interface), `LOG_DIR` `logs/<lab>/`,
- * `DATA_DIR` `data/<lab>/`, `GATE` 0 (`-n N` or `--gate N`: no gate).
+ * `DATA_DIR` `data/<lab>/`, `GATE` 0 (`-n N` or `--gate N`: no gate), `STUN_PORT` the same
+ * number as the port (`off`: no STUN server).
  */
 export function readConfig(env: NodeJS.ProcessEnv, argv: string[], cwd = process.cwd()): Config {
   const flags = parseFlags(argv);
+  const port = readPort(flags.port ?? (env.PORT || '3000'));
   return {
-    port: readPort(flags.port ?? (env.PORT || '3000')),
+    port,
     host: flags.host ? '0.0.0.0' : env.HOST || '127.0.0.1',
     logDir: env.LOG_DIR ? resolve(cwd, env.LOG_DIR) : resolve(REPO_ROOT, 'logs', LAB_NAME),
     dataDir: env.DATA_DIR ? resolve(cwd, env.DATA_DIR) : resolve(REPO_ROOT, 'data', LAB_NAME),
     gate: readGate(flags.gate ?? (env.GATE || '0')),
+    stunPort: env.STUN_PORT === 'off' ? null : env.STUN_PORT ? readPort(env.STUN_PORT, 'STUN_PORT') : port,
   };
 }
 
@@ -55,10 +60,10 @@ function parseFlags(argv: string[]) {
   }
 }
 
-function readPort(raw: string): number {
+function readPort(raw: string, name = 'PORT'): number {
   const port = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || port > 65535) {
-    throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${raw}".`);
+    throw new ConfigError(`${name} must be a whole number from 0 to 65535, not "${raw}".`);
   }
   return port;
 }
@@ -73,7 +78,7 @@ function readGate(raw: string): number {
 
 /**
  * The addresses to open the lab at. Listening on every interface (`0.0.0.0`) gives this
- * computer's own URL first, then one per LAN address for the other machines.
+ * computer's own URL first, then one per LAN address for the other machines, the likeliest first.
  */
 export function joinUrls(
   host: string,
@@ -81,9 +86,29 @@ export function joinUrls(
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
 ): string[] {
   if (host !== '0.0.0.0' && host !== '::') return [`http://${host.includes(':') ? `[${host}]` : host}:${port}/`];
-  const lan = Object.values(interfaces)
-    .flat()
-    .filter((info) => info !== undefined && info.family === 'IPv4' && !info.internal)
-    .map((info) => `http://${info!.address}:${port}/`);
-  return [`http://localhost:${port}/`, ...lan];
+  return [`http://localhost:${port}/`, ...lanAddresses(interfaces).map(({ address }) => `http://${address}:${port}/`)];
+}
+
+/** Interfaces that Docker, VPNs and virtual machines add: the other devices on the LAN cannot use them. */
+const VIRTUAL = /^(docker|br-|veth|virbr|vmnet|vboxnet|vnic|tun|tap|utun|wg|tailscale|zt|nordlynx|ppp|lxc|lxd|podman|cni|flannel|cali|vethernet)/i;
+
+/** One of this computer's IPv4 addresses, and the interface it is on. */
+export interface LanAddress {
+  address: string;
+  interface: string;
+  /** Docker, a VPN or a virtual machine made it. */
+  virtual: boolean;
+}
+
+/**
+ * This computer's IPv4 addresses for other devices, the likeliest first: a real network card
+ * before a virtual one, then a home or classroom range (192.168.x.x, 10.x.x.x, 172.16–31.x.x)
+ * before any other.
+ */
+export function lanAddresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): LanAddress[] {
+  const range = (address: string) => ['192.168.', '10.', '172.'].findIndex((prefix) => address.startsWith(prefix));
+  const rank = ({ address, virtual }: LanAddress) => (virtual ? 10 : 0) + (range(address) === -1 ? 3 : range(address));
+  return Object.entries(interfaces)
+    .flatMap(([name, infos = []]) => infos.filter((info) => info.family === 'IPv4' && !info.internal).map((info) => ({ address: info.address, interface: name, virtual: VIRTUAL.test(name) })))
+    .sort((a, b) => rank(a) - rank(b));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, LAB_NAME, REPO_ROOT, joinUrls, readConfig } from '../server/config.ts';
+import { ConfigError, LAB_NAME, REPO_ROOT, joinUrls, lanAddresses, readConfig } from '../server/config.ts';
 
 describe('04 rooms-p2p: config', () => {
   it('defaults to 127.0.0.1:3000, logs/<lab>/ and data/<lab>/ at the repo root, and no gate', () => {
@@ -11,13 +11,21 @@ describe('04 rooms-p2p: config', () => {
       logDir: join(REPO_ROOT, 'logs', LAB_NAME),
       dataDir: join(REPO_ROOT, 'data', LAB_NAME),
       gate: 0,
+      stunPort: 3000,
     });
     assert.equal(LAB_NAME, '04-rooms-p2p');
   });
 
   it('reads PORT, HOST, LOG_DIR and DATA_DIR (relative to where npm runs) and GATE', () => {
     const config = readConfig({ PORT: '4000', HOST: '::1', LOG_DIR: 'my-logs', DATA_DIR: 'my-data', GATE: '3' }, [], '/somewhere');
-    assert.deepEqual(config, { port: 4000, host: '::1', logDir: '/somewhere/my-logs', dataDir: '/somewhere/my-data', gate: 3 });
+    assert.deepEqual(config, { port: 4000, host: '::1', logDir: '/somewhere/my-logs', dataDir: '/somewhere/my-data', gate: 3, stunPort: 4000 });
+  });
+
+  it('answers STUN on the HTTP port number, on STUN_PORT, or not at all with STUN_PORT=off', () => {
+    assert.equal(readConfig({}, ['--port', '4100']).stunPort, 4100);
+    assert.equal(readConfig({ PORT: '4000', STUN_PORT: '3478' }, []).stunPort, 3478);
+    assert.equal(readConfig({ STUN_PORT: 'off' }, []).stunPort, null);
+    assert.throws(() => readConfig({ STUN_PORT: 'yes' }, []), /STUN_PORT must be a whole number from 0 to 65535, not "yes"/);
   });
 
   it('takes the gate from -n or --gate', () => {
@@ -27,7 +35,7 @@ describe('04 rooms-p2p: config', () => {
   });
 
   it('takes an empty value as unset, as in a .env line `PORT=`', () => {
-    assert.deepEqual(readConfig({ PORT: '', HOST: '', LOG_DIR: '', DATA_DIR: '', GATE: '' }, []), readConfig({}, []));
+    assert.deepEqual(readConfig({ PORT: '', HOST: '', LOG_DIR: '', DATA_DIR: '', GATE: '', STUN_PORT: '' }, []), readConfig({}, []));
   });
 
   it('lets flags win: --host listens everywhere, --port picks the port', () => {
@@ -58,5 +66,22 @@ describe('04 rooms-p2p: config', () => {
     assert.deepEqual(joinUrls('0.0.0.0', 3000, interfaces), ['http://localhost:3000/', 'http://192.168.1.20:3000/', 'http://10.0.0.7:3000/']);
     assert.deepEqual(joinUrls('127.0.0.1', 3000, interfaces), ['http://127.0.0.1:3000/']);
     assert.deepEqual(joinUrls('::1', 3000, interfaces), ['http://[::1]:3000/']);
+  });
+
+  it('lists the likeliest LAN address first, and Docker, VPN and virtual-machine ones last, marked', () => {
+    const ipv4 = (address: string) => [{ address, family: 'IPv4', internal: false }];
+    const interfaces = {
+      docker0: ipv4('172.17.0.1'),
+      tailscale0: ipv4('100.101.102.103'),
+      enp3s0: ipv4('172.20.5.9'),
+      wlp2s0: ipv4('192.168.0.12'),
+      vboxnet0: ipv4('192.168.56.1'),
+      eth1: ipv4('10.8.0.3'),
+    } as unknown as Parameters<typeof lanAddresses>[0];
+    assert.deepEqual(
+      lanAddresses(interfaces).map(({ address, interface: name, virtual }) => `${address} ${name}${virtual ? ' virtual' : ''}`),
+      ['192.168.0.12 wlp2s0', '10.8.0.3 eth1', '172.20.5.9 enp3s0', '192.168.56.1 vboxnet0 virtual', '172.17.0.1 docker0 virtual', '100.101.102.103 tailscale0 virtual'],
+    );
+    assert.equal(joinUrls('0.0.0.0', 3000, interfaces)[1], 'http://192.168.0.12:3000/');
   });
 });

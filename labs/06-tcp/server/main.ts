@@ -1,7 +1,8 @@
 import { join, relative } from 'node:path';
 import dotenv from 'dotenv';
+import { renderUnicodeCompact } from 'uqr';
 import { buildClientIfStale } from './client-build.ts';
-import { ConfigError, LAB_NAME, LAB_SCRIPT, REPO_ROOT, readConfig } from './config.ts';
+import { ConfigError, LAB_NAME, LAB_SCRIPT, REPO_ROOT, lanAddresses, readConfig } from './config.ts';
 import { startServer } from './server.ts';
 
 dotenv.config({ path: join(REPO_ROOT, '.env'), quiet: true });
@@ -16,9 +17,13 @@ try {
   console.log(`Chat Lab ${LAB_NAME} is running.`);
   console.log(`  Open      ${local}`);
   console.log(`  Terminal  ${joinCommand(local!, server.tcpPort)}   or   ${LAB_SCRIPT}:client -- ${new URL(local!).hostname}:${server.tcpPort}`);
-  for (const url of lan) console.log(`  On LAN    ${url}   ${joinCommand(url, server.tcpPort)}`);
+  const virtual = new Map(lanAddresses().filter((lan) => lan.virtual).map((lan) => [`http://${lan.address}:${server.port}/`, lan.interface]));
+  for (const url of lan) console.log(`  On LAN    ${url}   ${joinCommand(url, server.tcpPort)}${virtual.has(url) ? `   (virtual: ${virtual.get(url)}; other devices cannot use it)` : ''}`);
+  const phones = lan.find((url) => !virtual.has(url));
+  if (phones) console.log(`  Phones can scan this to open ${phones}:\n${renderUnicodeCompact(phones, { border: 1 }).replace(/^/gm, '    ')}`);
   console.log(`  Log       ${shortPath(await server.logPath)}`);
   console.log(`  Accounts  ${shortPath(config.dataDir)}`);
+  if (server.stunPort !== null) console.log(`  STUN      UDP port ${server.stunPort}, where browsers learn their address for private messages`);
   if (config.gate > 0) console.log(`  Gate      nobody sees a message until ${config.gate} users are connected`);
   console.log('  Ctrl-C stops it.');
 
