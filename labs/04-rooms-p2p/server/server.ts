@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server, ServerOptions as HttpOptions } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
-import { Sessions, SESSION_COOKIE, readCookie } from './accounts/sessions.ts';
+import { Sessions } from './accounts/sessions.ts';
 import { AccountStore } from './accounts/store.ts';
+import { AddressCap } from './address-cap.ts';
 import { createApp } from './app.ts';
 import { ConfigError, LAB_SCRIPT, joinUrls, type Config } from './config.ts';
 import { Chat } from './core/chat.ts';
@@ -14,6 +15,7 @@ import { LogFile } from './log-file.ts';
 import { startHeartbeat } from './realtime/heartbeat.ts';
 import { Hub } from './realtime/hub.ts';
 import { upgradeHandler } from './realtime/upgrade.ts';
+import { startStun } from './stun.ts';
 
 /** A frame larger than this closes the connection with 1009 (a 2000-character message is ~12 KiB at most). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -25,15 +27,34 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
  */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-/** Frames one connection may send: 20 a second on average, 60 at once. A person types far slower. */
+/** Frames one person may send, however often they reconnect: 20 a second on average, 60 at once. A person types far slower. */
 export const RATE = { perSecond: 20, burst: 60 };
 
-/** What tests may replace: the clock, how often clients are pinged, the unread bound, the rate limit. */
+/** Connections one person may open: 10 at once, then one a second. A reload is one. */
+export const CONNECTS = { perSecond: 1, burst: 10 };
+
+/**
+ * A connection must send a request's headers within this long, or it is closed: a connection
+ * that says nothing holds one of the server's file descriptors for nothing.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+
+/**
+ * Connections one address may hold open at once; more are closed as soon as they open. A browser
+ * opens up to 6 for a page and its files, and one per chat window. On a classroom network every
+ * laptop has its own address; if the class reaches the server through one router's address, raise it.
+ */
+export const MAX_CONNECTIONS_PER_ADDRESS = 100;
+
+/** What tests may replace: the clock, how often clients are pinged, the unread bound, the limits. */
 export interface ServerOptions {
   now?: () => Date;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
   rate?: { perSecond: number; burst: number };
+  connects?: { perSecond: number; burst: number };
+  headersTimeoutMs?: number;
+  maxConnectionsPerAddress?: number;
 }
 
 /** A lab server that is listening. */
@@ -42,6 +63,8 @@ export interface RunningServer {
   port: number;
   /** The URLs to open it at: this computer's first. */
   urls: string[];
+  /** The UDP port of its STUN server; null with `STUN_PORT=off`. */
+  stunPort: number | null;
   /** The connections; emits `drop` and `log-error`. */
   hub: Hub;
   accounts: AccountStore;
@@ -54,26 +77,39 @@ export interface RunningServer {
 /** Opens the accounts and this run's log, builds the app and the WebSocket hub, and listens. Tests call it with port 0. */
 export async function startServer(
   config: Config,
-  { now = () => new Date(), heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, rate = RATE }: ServerOptions = {},
+  { now = () => new Date(), heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, rate = RATE, connects = CONNECTS,
+    headersTimeoutMs = HEADERS_TIMEOUT_MS, maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS }: ServerOptions = {},
 ): Promise<RunningServer> {
   await mkdir(config.logDir, { recursive: true });
   const accounts = await AccountStore.open(config.dataDir);
   const log = new LogFile(config.logDir, now());
   const chat = new Chat({ gate: config.gate, directory: () => accounts.list() });
-  const hub = new Hub({ chat, log, now, maxBufferedBytes, rate });
+  const hub = new Hub({ chat, log, now, maxBufferedBytes, rate, connects });
   const writeLine = (text: string) => log.append(eventLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
   void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');
-  const sessions = new Sessions({ onLogout: (login) => hub.disconnect(login, 'logged out') });
+  const sessions = new Sessions({ onLogout: (token) => hub.disconnect(token, 'logged out') });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   const stopHeartbeat = startHeartbeat(wss, heartbeatMs);
-  const app = createApp({ accounts, sessions, throttle: new Throttle(), now: () => now().getTime() });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  server.on('upgrade', upgradeHandler(wss, hub, (cookie) => sessions.loginFor(readCookie(cookie, SESSION_COOKIE))));
-  await listen(server, config);
+  const { stunPort = config.port } = config;
+  const stun = stunPort === null ? undefined : await startStun(config.host, stunPort).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new ConfigError(`UDP port ${stunPort} (STUN) is already in use: set STUN_PORT to another port, or STUN_PORT=off.`) : error;
+  });
+  const app = createApp({ accounts, sessions, throttle: new Throttle(), stunPort: stun?.port ?? null, now: () => now().getTime() });
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: silenceTimeouts(headersTimeoutMs) }) as Server;
+  server.timeout = headersTimeoutMs; // a connection that sends nothing at all (a WebSocket turns this off: ws calls setTimeout(0))
+  const cap = new AddressCap(maxConnectionsPerAddress);
+  server.on('connection', (socket: Socket) => cap.admit(socket) || socket.destroy());
+  server.on('upgrade', upgradeHandler(wss, hub, (token) => sessions.loginFor(token)));
+  await listen(server, config).catch(async (error: Error) => {
+    await stun?.close();
+    await accounts.close();
+    throw error;
+  });
   const { port } = server.address() as AddressInfo;
   return {
     port,
     urls: joinUrls(config.host, port),
+    stunPort: stun?.port ?? null,
     hub,
     accounts,
     logPath: log.path,
@@ -83,9 +119,19 @@ export async function startServer(
       await hub.close();
       wss.close();
       await close(server);
+      await stun?.close();
       await accounts.close();
     },
   };
+}
+
+/**
+ * Headers must arrive within `ms`, checked every `ms / 2`, so a client that sends them a byte at a
+ * time cannot hold the connection either. It does not reliably catch a connection that never
+ * sends a byte: the socket timeout set above closes those.
+ */
+function silenceTimeouts(ms: number): HttpOptions {
+  return { headersTimeout: ms, connectionsCheckingInterval: Math.max(1, ms / 2) };
 }
 
 function listen(server: Server, { port, host }: Config): Promise<void> {

@@ -6,12 +6,15 @@ import { DIST_DIR } from './client-build.ts';
 import type { RegistrationLimit } from './core/registration-limit.ts';
 import type { Throttle } from './core/throttle.ts';
 import { apiRoutes } from './routes/api.ts';
+import { rtcRoutes } from './routes/rtc.ts';
 import { notFound } from './routes/not-found.ts';
 
 export interface AppOptions {
   accounts: AccountStore;
   sessions: Sessions;
   throttle: Throttle;
+  /** The UDP port of the lab's STUN server, for the browsers' WebRTC settings; null for none. */
+  stunPort?: number | null;
   registrations: RegistrationLimit;
   /** The clock, in milliseconds; tests pass a fixed one. */
   now?: () => number;
@@ -21,9 +24,10 @@ export interface AppOptions {
  * Builds the lab's Hono app: the accounts API under `/api`, and the web client that Vite built
  * into `client/dist`. The chat itself goes over the WebSocket at `/ws` (see `realtime/`).
  */
-export function createApp({ accounts, sessions, throttle, registrations, now = Date.now }: AppOptions): Hono {
+export function createApp({ accounts, sessions, throttle, registrations, stunPort = null, now = Date.now }: AppOptions): Hono {
   const app = new Hono();
   app.route('/api', apiRoutes({ accounts, sessions, throttle, registrations, now }));
+  app.route('/api/rtc', rtcRoutes(stunPort));
   app.use('/*', serveStatic({ root: DIST_DIR }));
   app.notFound(notFound);
   return app;

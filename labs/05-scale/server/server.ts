@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server, ServerOptions as HttpOptions } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
-import { Sessions, SESSION_COOKIE, readCookie } from './accounts/sessions.ts';
+import { Sessions } from './accounts/sessions.ts';
 import { AccountStore } from './accounts/store.ts';
+import { AddressCap } from './address-cap.ts';
 import { createApp } from './app.ts';
 import { ConfigError, LAB_SCRIPT, RATE_LIMIT, joinUrls, type Config } from './config.ts';
 import { Chat } from './core/chat.ts';
@@ -15,6 +16,7 @@ import { LogFile } from './log-file.ts';
 import { startHeartbeat } from './realtime/heartbeat.ts';
 import { Hub, type Client } from './realtime/hub.ts';
 import { upgradeHandler } from './realtime/upgrade.ts';
+import { startStun } from './stun.ts';
 
 /** A frame larger than this closes the connection with 1009 (a 2000-character message is ~12 KiB at most). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -26,14 +28,34 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
  */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-/** A connection may send this many times its rate limit at once: a paste, or a reconnect's catch-up. */
+/** A person may send this many times their rate limit at once: a paste, or a reconnect's catch-up. */
 export const BURST_FACTOR = 3;
+
+/** Connections one person may open: 10 at once, then one a second. A reload is one. */
+export const CONNECTS = { perSecond: 1, burst: 10 };
+
+/**
+ * A connection must send a request's headers within this long, or it is closed: a connection
+ * that says nothing holds one of the server's file descriptors for nothing.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+
+/**
+ * Connections one address may hold open at once; more are closed as soon as they open. A browser
+ * opens up to 6 for a page and its files, and one per chat window. On a classroom network every
+ * laptop has its own address; if the class reaches the server through one router's address, raise it.
+ */
+export const MAX_CONNECTIONS_PER_ADDRESS = 100;
 
 /** What tests and the benchmark may replace. */
 export interface ServerOptions {
   now?: () => Date;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
+  connects?: { perSecond: number; burst: number };
+  headersTimeoutMs?: number;
+  /** Connections one address may hold open at once, over HTTP: the benchmark raises it. */
+  maxConnectionsPerAddress?: number;
 }
 
 /** A lab server that is listening. */
@@ -42,6 +64,8 @@ export interface RunningServer {
   port: number;
   /** The URLs to open it at: this computer's first. */
   urls: string[];
+  /** The UDP port of its STUN server; null with `STUN_PORT=off`. */
+  stunPort: number | null;
   /** The connections; emits `drop` and `log-error`. */
   hub: Hub;
   accounts: AccountStore;
@@ -54,29 +78,42 @@ export interface RunningServer {
 /** Opens the accounts and this run's log, builds the app and the WebSocket hub, and listens. */
 export async function startServer(
   config: Config,
-  { now = () => new Date(), heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES }: ServerOptions = {},
+  { now = () => new Date(), heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, connects = CONNECTS,
+    headersTimeoutMs = HEADERS_TIMEOUT_MS, maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS }: ServerOptions = {},
 ): Promise<RunningServer> {
   await mkdir(config.logDir, { recursive: true });
   const accounts = await AccountStore.open(config.dataDir);
   const log = new LogFile(config.logDir, now());
   const chat = new Chat<Client>({ gate: config.gate, directory: () => accounts.list() });
   const perSecond = config.rateLimit ?? RATE_LIMIT;
-  const hub = new Hub({ chat, log, now, maxBufferedBytes, rate: { perSecond, burst: BURST_FACTOR * perSecond } });
+  const hub = new Hub({ chat, log, now, maxBufferedBytes, rate: { perSecond, burst: BURST_FACTOR * perSecond }, connects });
   const writeLine = (text: string) => log.append(eventLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
   void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');
-  const sessions = new Sessions({ onLogout: (login) => hub.disconnect(login, 'logged out') });
+  const sessions = new Sessions({ onLogout: (token) => hub.disconnect(token, 'logged out') });
   // No compression: the hub writes ready-made frames (realtime/frame.ts), which compression would have to rebuild.
   // No clientTracking: the hub keeps every connection already; ws's own set would cost each one a second entry and listener.
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const stopHeartbeat = startHeartbeat(wss, () => hub.sockets(), heartbeatMs);
-  const app = createApp({ accounts, sessions, throttle: new Throttle(), registrations: new RegistrationLimit(), now: () => now().getTime() });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  server.on('upgrade', upgradeHandler(wss, hub, (cookie) => sessions.loginFor(readCookie(cookie, SESSION_COOKIE))));
-  await listen(server, config);
+  const { stunPort = config.port } = config;
+  const stun = stunPort === null ? undefined : await startStun(config.host, stunPort).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new ConfigError(`UDP port ${stunPort} (STUN) is already in use: set STUN_PORT to another port, or STUN_PORT=off.`) : error;
+  });
+  const app = createApp({ accounts, sessions, throttle: new Throttle(), registrations: new RegistrationLimit(), stunPort: stun?.port ?? null, now: () => now().getTime() });
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: silenceTimeouts(headersTimeoutMs) }) as Server;
+  server.timeout = headersTimeoutMs; // a connection that sends nothing at all (a WebSocket turns this off: ws calls setTimeout(0))
+  const cap = new AddressCap(maxConnectionsPerAddress);
+  server.on('connection', (socket: Socket) => cap.admit(socket) || socket.destroy());
+  server.on('upgrade', upgradeHandler(wss, hub, (token) => sessions.loginFor(token)));
+  await listen(server, config).catch(async (error: Error) => {
+    await stun?.close();
+    await accounts.close();
+    throw error;
+  });
   const { port } = server.address() as AddressInfo;
   return {
     port,
     urls: joinUrls(config.host, port),
+    stunPort: stun?.port ?? null,
     hub,
     accounts,
     logPath: log.path,
@@ -86,9 +123,19 @@ export async function startServer(
       await hub.close();
       wss.close();
       await close(server);
+      await stun?.close();
       await accounts.close();
     },
   };
+}
+
+/**
+ * Headers must arrive within `ms`, checked every `ms / 2`, so a client that sends them a byte at a
+ * time cannot hold the connection either. It does not reliably catch a connection that never
+ * sends a byte: the socket timeout set above closes those.
+ */
+function silenceTimeouts(ms: number): HttpOptions {
+  return { headersTimeout: ms, connectionsCheckingInterval: Math.max(1, ms / 2) };
 }
 
 function listen(server: Server, { port, host }: Config): Promise<void> {

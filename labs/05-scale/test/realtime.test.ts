@@ -6,8 +6,14 @@ import { tempDir } from '@chat-lab/test-support';
 import WebSocket from 'ws';
 import { estimateOffset, type Probe } from '../client/src/lib/clock.ts';
 import { parseLine } from '../server/core/log-format.ts';
+import { SIGNAL_RATE } from '../server/core/chat.ts';
 import { startServer, type ServerOptions } from '../server/server.ts';
+import { MAX_ROOMS_PER_PERSON, MAX_SDP_LENGTH } from '../shared/protocol.ts';
 import { TestClient, connectSilently, signUp } from './ws-client.ts';
+import { CANDIDATE, OFFER } from './webrtc-samples.ts';
+
+/** An offer padded to the longest the server relays. */
+const BIGGEST_OFFER = `${OFFER}a=x:${'y'.repeat(MAX_SDP_LENGTH - OFFER.length - 6)}\r\n`;
 
 /** No rate limit to speak of, except where a test sets one. */
 const FAST = 1_000_000;
@@ -103,6 +109,16 @@ describe('05 scale: real server with ws clients', () => {
     assert.equal((await ben.next('joined', ({ room }) => room === 'lobby')).room, 'lobby', 'the creator left: back to the lobby');
   });
 
+  it(`over the wire, a person may create ${MAX_ROOMS_PER_PERSON} rooms and no more; the others see a short list`, async (t) => {
+    const { join } = await start(t);
+    const [ann, ben] = [await join('ann'), await join('ben')];
+    for (let i = 0; i <= MAX_ROOMS_PER_PERSON; i++) ann.send({ type: 'command', command: { name: 'create', room: `room${i}` } });
+    assert.equal((await ann.next('error')).code, 'too-many-rooms');
+    await ben.next('rooms', ({ rooms }) => rooms.length === MAX_ROOMS_PER_PERSON + 1);
+    ann.send({ type: 'command', command: { name: 'list' } });
+    assert.deepEqual((await ann.next('rooms', ({ rooms }) => rooms.length === MAX_ROOMS_PER_PERSON + 1)).rooms.map((room) => room.name).slice(1).sort(), ['room0', 'room1', 'room2', 'room3', 'room4']);
+  });
+
   it('a reconnecting client resumes its room from the last entry it saw', async (t) => {
     const { url, join } = await start(t);
     const ann = await join('ann');
@@ -133,13 +149,53 @@ describe('05 scale: real server with ws clients', () => {
     assert.equal((await second.next('welcome')).you, 'ann');
   });
 
-  it('relays signaling between two online users, stamped by the server with the real sender', async (t) => {
+  it('relays signaling between two online users, stamped by the server with the real sender; refuses what is not SDP or ICE', async (t) => {
     const { join } = await start(t);
     const [ann, ben] = [await join('ann'), await join('ben')];
-    ann.send({ type: 'signal', to: 'ben', from: 'mallory', data: { kind: 'offer', sdp: 'v=0 fake' } });
-    assert.deepEqual(await ben.next('signal'), { type: 'signal', from: 'ann', data: { kind: 'offer', sdp: 'v=0 fake' } });
+    ann.send({ type: 'signal', to: 'ben', from: 'mallory', data: { kind: 'offer', sdp: OFFER } });
+    assert.deepEqual(await ben.next('signal'), { type: 'signal', from: 'ann', data: { kind: 'offer', sdp: OFFER } });
+    ann.send({ type: 'signal', to: 'ben', data: { kind: 'offer', sdp: 'meet me behind the gym at 5' } });
+    assert.equal((await ann.next('error')).code, 'bad-signal');
+    ann.send({ type: 'signal', to: 'ben', data: { kind: 'candidate', candidate: { candidate: 'candidate: meet me behind the gym at 5' } } });
+    assert.equal((await ann.next('error')).code, 'bad-signal');
+    ann.send({ type: 'signal', to: 'ben', data: { kind: 'candidate', candidate: CANDIDATE } });
+    assert.deepEqual((await ben.next('signal')).data, { kind: 'candidate', candidate: CANDIDATE }, 'the next signal ben gets');
+    assert.doesNotMatch(JSON.stringify(ben.frames), /gym/);
     ann.send({ type: 'signal', to: 'nobody', data: { kind: 'candidate', candidate: null } });
     assert.equal((await ann.next('error')).code, 'user-offline');
+  });
+
+  it(`cuts a signaling flood at its sender (${SIGNAL_RATE.burst} at once); the target stays connected and keeps getting its room`, async (t) => {
+    const { join } = await start(t, { now: () => new Date(Date.UTC(2026, 10, 22, 13, 3, 7)) });
+    const [ann, ben] = [await join('ann'), await join('ben')];
+    const flood = 500;
+    for (let i = 0; i < flood; i++) ann.send({ type: 'signal', to: 'ben', data: { kind: 'offer', sdp: BIGGEST_OFFER } });
+    ann.send({ type: 'send', text: 'after the flood' });
+    assert.deepEqual((await ben.messages(1)).map((entry) => entry.text), ['after the flood']);
+    assert.equal(ben.frames.filter((frame) => frame.type === 'signal').length, SIGNAL_RATE.burst);
+    assert.equal(ann.frames.filter((frame) => frame.type === 'error' && frame.code === 'rate-limited').length, flood - SIGNAL_RATE.burst);
+    assert.equal(ben.socket.readyState, WebSocket.OPEN);
+  });
+
+  it('never lets signaling fill a client\'s buffer: past a quarter of the bound, senders are told the peer is busy', async (t) => {
+    const { server, url, join } = await start(t, { maxBufferedBytes: 256 * 1024, now: () => new Date(Date.UTC(2026, 10, 22, 13, 3, 7)) });
+    const ann = await join('ann');
+    const frozen = connectSilently(url, await signUp(url, 'cat'));
+    t.after(() => frozen.destroy());
+    await ann.next('entry', ({ entry }) => entry.text === 'cat joined');
+    let dropped = false;
+    server.hub.once('drop', () => (dropped = true));
+    let busy = 0;
+    let senders = 0;
+    while (busy === 0 && !dropped && senders < 40) {
+      const sender = await join(`sender${senders++}`);
+      for (let i = 0; i < SIGNAL_RATE.burst; i++) sender.send({ type: 'signal', to: 'cat', data: { kind: 'offer', sdp: BIGGEST_OFFER } });
+      sender.send({ type: 'time', id: 1 });
+      await sender.next('time');
+      busy = sender.frames.filter((frame) => frame.type === 'error' && frame.code === 'peer-busy').length;
+    }
+    assert.equal(dropped, false, `cat was dropped after ${senders} senders of ${SIGNAL_RATE.burst} offers of ${MAX_SDP_LENGTH / 1024} KiB`);
+    assert.ok(busy > 0, `no sender was told cat is busy after ${senders} senders`);
   });
 
   it('answers clock probes: a client whose clock is 5 minutes fast estimates the offset within the round trip', async (t) => {
@@ -197,6 +253,27 @@ describe('05 scale: real server with ws clients', () => {
     const again = new WebSocket(`${url.replace('http', 'ws')}ws`, { headers: { cookie } });
     again.on('error', () => undefined);
     assert.equal((await once(again, 'unexpected-response'))[1].statusCode, 401);
+  });
+
+  it('logging out closes only the sockets opened with that session; the person\'s other session keeps its own', async (t) => {
+    const { url } = await start(t);
+    const laptop = await signUp(url, 'ann');
+    const loggedIn = await fetch(new URL('/api/login', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'ann', password: 'correct horse battery' }),
+    });
+    const phone = loggedIn.headers.get('set-cookie')!.split(';')[0]!;
+    const ann = await TestClient.connect(url, phone);
+    t.after(() => ann.close());
+    await ann.next('welcome');
+    const logout = (cookie: string) => fetch(new URL('/api/logout', url), { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal((await logout(laptop)).status, 204);
+    ann.send({ type: 'time', id: 1 });
+    assert.equal((await ann.next('time')).id, 1, 'the phone\'s socket is still open after the laptop logged out');
+    const closed = once(ann.socket, 'close');
+    assert.equal((await logout(phone)).status, 204);
+    assert.deepEqual((await closed).map(String), ['4001', 'logged out']);
   });
 
   it('refuses the socket without a session (401) or from another origin (403)', async (t) => {

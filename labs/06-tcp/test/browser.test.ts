@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it, type TestContext } from 'node:test';
 import { openBrowser, tempDir } from '@chat-lab/test-support';
+import { buildLan, type LanOptions } from '@chat-lab/test-support/lan';
 import { spawnLab } from './lab-process.ts';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { buildClientIfStale } from '../server/client-build.ts';
@@ -45,13 +46,13 @@ interface Person {
 }
 
 /**
- * A person with their own browser context, granted camera and microphone so that Chromium offers
- * 127.0.0.1 ICE candidates (see /work/shared/notes/webrtc-in-headless-chromium.md), on the chat's page.
+ * A person with their own browser context, on the chat's page. On one computer (`media`), the
+ * context is granted camera and microphone, so that Chromium offers 127.0.0.1 ICE candidates.
  */
-async function visit(browser: Browser, origin: string, login: string, options: BrowserContextOptions = {}): Promise<Person> {
+async function visit(browser: Browser, origin: string, login: string, options: BrowserContextOptions = {}, { media = true } = {}): Promise<Person> {
   const context = await browser.newContext(options);
   context.setDefaultTimeout(WAIT_MS);
-  await context.grantPermissions(['camera', 'microphone'], { origin });
+  if (media) await context.grantPermissions(['camera', 'microphone'], { origin });
   const page = await context.newPage();
   const person: Person = { login, page, frames: [], errors: [] };
   page.on('pageerror', (error) => person.errors.push(error.message));
@@ -74,8 +75,8 @@ async function fillRegistration(page: Page, login: string, password: string): Pr
 }
 
 /** Registers through the UI and waits until the chat says "Online as <login>". */
-async function register(browser: Browser, origin: string, login: string, options: BrowserContextOptions = {}): Promise<Person> {
-  const person = await visit(browser, origin, login, options);
+async function register(browser: Browser, origin: string, login: string, options: BrowserContextOptions = {}, grants = { media: true }): Promise<Person> {
+  const person = await visit(browser, origin, login, options, grants);
   const { page } = person;
   await page.getByRole('button', { name: 'Register' }).click();
   await fillRegistration(page, login, PASSWORD);
@@ -314,6 +315,7 @@ describe('06 tcp: browser', () => {
     const ada = await register(browser, origin, 'ada');
     const bob = await register(browser, origin, 'bob');
 
+    await ada.page.getByRole('button', { name: 'Refresh the list of people' }).click(); // the page asks for the people only when told
     await ada.page.getByRole('button', { name: 'Message bob privately' }).click();
     await ada.page.getByRole('heading', { name: /Private with bob/ }).waitFor();
     await sendPrivate(ada.page, 'bob', 'psst: the key is under the mat');
@@ -333,6 +335,9 @@ describe('06 tcp: browser', () => {
     const secrets = ['the key is under the mat', 'secret received', 'secret burst'];
     const frames = [...ada.frames, ...bob.frames];
     assert.ok(frames.some((frame) => frame.includes('"type":"signal"')), 'the server relayed the signaling');
+    assert.ok(!frames.some((frame) => frame.includes('"code":"bad-signal"')), 'the server relayed every signal a real browser sent');
+    const asks = ada.frames.filter((frame) => frame.includes('"command":{"name":"users"')).length;
+    assert.equal(asks, 2, 'ada asked for the people on arrival and on Refresh, never by herself');
     assert.deepEqual(frames.filter((frame) => secrets.some((secret) => frame.includes(secret))), [], 'no WebSocket frame carries a private text');
     const logPath = await server.logPath;
     await close();
@@ -348,6 +353,7 @@ describe('06 tcp: browser', () => {
     const { child, origin } = await spawnServer(t);
     const ada = await register(browser, origin, 'ada');
     const bob = await register(browser, origin, 'bob');
+    await ada.page.getByRole('button', { name: 'Refresh the list of people' }).click(); // the page asks for the people only when told
     await ada.page.getByRole('button', { name: 'Message bob privately' }).click();
     await sendPrivate(ada.page, 'bob', 'before the crash');
     await privateLines(bob.page, 'ada').filter({ hasText: 'before the crash' }).waitFor();
@@ -386,6 +392,7 @@ describe('06 tcp: browser', () => {
     assert.ok((await scrollWidth()) <= 375, 'nothing scrolls sideways with the drawer open');
     assert.deepEqual(await unnamedControls(page), [], 'every control in the drawer has a name');
 
+    await page.getByRole('button', { name: 'Refresh the list of people' }).tap(); // the page asks for the people only when told
     await page.getByRole('button', { name: 'Message bob privately' }).tap();
     await page.getByRole('heading', { name: 'People', exact: true }).waitFor({ state: 'hidden' });
     await sendPrivate(page, 'bob', 'hello from my phone');
@@ -404,5 +411,71 @@ describe('06 tcp: browser', () => {
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [750, 1334], '375x667 at 2x');
     assertNoPageErrors(ada, bob);
+  });
+});
+
+describe('06 tcp: private messages on a classroom LAN', () => {
+  before(async () => {
+    await buildClientIfStale();
+  });
+
+  /**
+   * The lab on this machine, and ada and bob on two laptops of `network` (network namespaces and a
+   * bridge), each with a Chromium of their own and no camera or microphone granted: Chromium
+   * then hides their addresses behind `.local` names, as it does in a real classroom.
+   */
+  async function classroom(t: TestContext, network: LanOptions, stunPort?: null) {
+    const lan = await buildLan(t, network);
+    if (!lan) return undefined;
+    const dir = await tempDir(t, 'lab06-lan');
+    const server = await startServer({ port: 0, host: lan.server, logDir: join(dir, 'logs'), dataDir: join(dir, 'data'), gate: 0, stunPort });
+    t.after(() => server.close());
+    const people: Person[] = [];
+    for (const [i, login] of ['ada', 'bob'].entries()) {
+      const browser = await lan.hosts[i]!.openBrowser(t);
+      if (!browser) return undefined;
+      people.push(await register(browser, `http://${lan.server}:${server.port}`, login, {}, { media: false }));
+    }
+    const [ada, bob] = people as [Person, Person];
+    await ada.page.getByRole('button', { name: 'Refresh the list of people' }).click(); // the page asks for the people only when told
+    await ada.page.getByRole('button', { name: 'Message bob privately' }).click();
+    return { ada, bob };
+  }
+
+  it("opens the direct link where multicast is filtered: the lab's STUN server tells each browser its address", async (t) => {
+    const people = await classroom(t, { multicast: false });
+    if (!people) return;
+    const { ada, bob } = people;
+    const start = performance.now();
+    await sendPrivate(ada.page, 'bob', 'found you, across the campus Wi-Fi');
+    await privateLines(bob.page, 'ada').filter({ hasText: 'found you, across the campus Wi-Fi' }).waitFor();
+    t.diagnostic(`the link opened and the first message arrived ${Math.round(performance.now() - start)} ms after Enter`);
+    assert.deepEqual([...ada.frames, ...bob.frames].filter((frame) => frame.includes('campus Wi-Fi')), [], 'no WebSocket frame carries it');
+    assertNoPageErrors(ada, bob);
+  });
+
+  it('cannot open it on that network without the STUN server, and says so after 5 s', async (t) => {
+    const people = await classroom(t, { multicast: false }, null);
+    if (!people) return;
+    const { ada, bob } = people;
+    await sendPrivate(ada.page, 'bob', 'anyone there?');
+    await ada.page.getByText('Could not reach bob directly within 5 s').waitFor();
+    assert.equal(await privateLines(bob.page, 'ada').count(), 0);
+  });
+
+  it('opens it on a LAN with no router too, thanks to the STUN server', async (t) => {
+    const people = await classroom(t, { gateway: false });
+    if (!people) return;
+    const { ada, bob } = people;
+    await sendPrivate(ada.page, 'bob', 'no router, no problem');
+    await privateLines(bob.page, 'ada').filter({ hasText: 'no router, no problem' }).waitFor();
+  });
+
+  it('tells the sender at once, in plain words, when there is neither a router nor the STUN server', async (t) => {
+    const people = await classroom(t, { gateway: false }, null);
+    if (!people) return;
+    const { ada } = people;
+    await sendPrivate(ada.page, 'bob', 'hello?');
+    await ada.page.getByText(/Your browser found no address to offer bob: this network has no router/).waitFor({ timeout: 4000 });
   });
 });

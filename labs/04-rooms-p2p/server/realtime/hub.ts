@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { WebSocket, type RawData } from 'ws';
 import { LOGGED_OUT, parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
+import { loginKey } from '../core/accounts.ts';
 import type { Chat, ConnId, Effects, Resume } from '../core/chat.ts';
 import { logLine } from '../core/log-format.ts';
-import { RateLimit } from '../core/rate-limit.ts';
+import { RateLimits } from '../core/rate-limit.ts';
 import type { LogFile } from '../log-file.ts';
 
 /** Room list changes within this window are sent once, with the counts at that moment. */
@@ -16,8 +17,10 @@ export interface HubOptions {
   now: () => Date;
   /** A client whose unsent data passes this many bytes has stopped reading: it is dropped. */
   maxBufferedBytes: number;
-  /** Frames a connection may send: `perSecond` on average, `burst` at once. */
+  /** Frames a person may send, over all their connections: `perSecond` on average, `burst` at once. */
   rate: { perSecond: number; burst: number };
+  /** Connections a person may open: `perSecond` on average, `burst` at once. */
+  connects: { perSecond: number; burst: number };
 }
 
 interface HubEvents {
@@ -25,10 +28,11 @@ interface HubEvents {
   'log-error': [error: Error];
 }
 
-/** A connected socket and whose it is. */
+/** A connected socket, whose it is, and the session (its token) it was opened with. */
 interface Client {
   socket: WebSocket;
   login: string;
+  session: string;
 }
 
 /**
@@ -39,29 +43,43 @@ interface Client {
 export class Hub extends EventEmitter<HubEvents> {
   readonly #clients = new Map<ConnId, Client>();
   #nextConn = 1;
+  /** Frames and connections are counted per person (their login), so that reconnecting refills nothing. */
+  readonly #rates: RateLimits;
+  readonly #connects: RateLimits;
   #roomsTimer: NodeJS.Timeout | undefined;
   #closing = false;
 
   constructor(private readonly options: HubOptions) {
     super();
+    this.#rates = new RateLimits(options.rate.perSecond, options.rate.burst);
+    this.#connects = new RateLimits(options.connects.perSecond, options.connects.burst);
   }
 
-  /** Takes a logged-in client that just connected: a welcome and its room, then every new entry. */
-  join(socket: WebSocket, login: string, resume: Resume = {}): void {
+  /**
+   * May `login` open one more connection now? Returns 0 if so, or how many seconds to wait. Each
+   * connection replaces the person's last one and costs a `joined` frame with the room's history,
+   * so a loop of them is refused.
+   */
+  mayConnect(login: string): number {
+    return this.#connects.take(loginKey(login), this.#time()) ? 0 : Math.ceil(1 / this.#connects.perSecond);
+  }
+
+  /** Takes a client that just connected with `session`: a welcome and its room, then every new entry. */
+  join(socket: WebSocket, { login, session }: { login: string; session: string }, resume: Resume = {}): void {
     if (this.#closing) return void socket.close(1001, 'server stopping');
     const conn = this.#nextConn++;
-    this.#clients.set(conn, { socket, login });
+    this.#clients.set(conn, { socket, login, session });
     this.#apply(this.options.chat.connect(conn, login, this.#time(), resume));
-    const limit = new RateLimit(this.options.rate.perSecond, this.options.rate.burst, this.#time());
-    socket.on('message', (data, isBinary) => this.#receive(conn, limit, data, isBinary));
+    const person = loginKey(login);
+    socket.on('message', (data, isBinary) => this.#receive(conn, person, data, isBinary));
     socket.on('error', () => undefined); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
     socket.once('close', () => this.#leave(conn));
   }
 
-  /** Closes `login`'s connection with 4001, e.g. when they log out: the socket ends with the session. */
-  disconnect(login: string, reason: string): void {
+  /** Closes with 4001 the connections opened with this session, when it is logged out; the person's other sessions keep theirs. */
+  disconnect(session: string, reason: string): void {
     for (const client of this.#clients.values()) {
-      if (client.login.toLowerCase() === login.toLowerCase()) client.socket.close(LOGGED_OUT, reason);
+      if (client.session === session) client.socket.close(LOGGED_OUT, reason);
     }
   }
 
@@ -76,9 +94,9 @@ export class Hub extends EventEmitter<HubEvents> {
     await this.options.log.close();
   }
 
-  #receive(conn: ConnId, limit: RateLimit, data: RawData, isBinary: boolean): void {
+  #receive(conn: ConnId, person: string, data: RawData, isBinary: boolean): void {
     if (this.#closing) return;
-    if (!limit.take(this.#time())) {
+    if (!this.#rates.take(person, this.#time())) {
       const { perSecond } = this.options.rate;
       return this.#refuse(conn, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
     }
@@ -93,7 +111,7 @@ export class Hub extends EventEmitter<HubEvents> {
       case 'command':
         return this.#apply(chat.command(conn, frame.command, this.#time()));
       case 'signal':
-        return this.#apply(chat.signal(conn, frame.to, frame.data));
+        return this.#signal(conn, chat.signal(conn, frame.to, frame.data, this.#time()));
       case 'time':
         return this.#send([conn], { type: 'time', id: frame.id, server: this.#time() });
     }
@@ -124,6 +142,20 @@ export class Hub extends EventEmitter<HubEvents> {
   #sendRooms(): void {
     this.#roomsTimer = undefined;
     this.#send([...this.#clients.keys()], { type: 'rooms', rooms: this.options.chat.rooms() });
+  }
+
+  /**
+   * Relays a signal only to someone who keeps up: signaling must never be what fills a client's
+   * buffer and gets them dropped (see {@link Hub.#write}), whoever floods them. Past a quarter of
+   * `maxBufferedBytes`, the sender is told to try again instead.
+   */
+  #signal(conn: ConnId, fx: Effects): void {
+    const { to, frame } = fx.send[0] ?? {};
+    const target = frame?.type === 'signal' ? this.#clients.get(to![0]!) : undefined;
+    if (target && target.socket.bufferedAmount > this.options.maxBufferedBytes / 4) {
+      return this.#refuse(conn, 'peer-busy', `${target.login} is not keeping up with what they receive: try again in a moment.`);
+    }
+    this.#apply(fx);
   }
 
   #refuse(conn: ConnId, code: ErrorCode, message: string): void {

@@ -2,9 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { LOGGED_OUT, parseClientFrame, type ErrorCode, type ServerFrame } from '../../shared/protocol.ts';
+import { loginKey } from '../core/accounts.ts';
 import type { Chat, Effects, Resume } from '../core/chat.ts';
 import { logLine } from '../core/log-format.ts';
-import { RateLimit } from '../core/rate-limit.ts';
+import { RateLimits, type RateLimit } from '../core/rate-limit.ts';
 import type { LogFile } from '../log-file.ts';
 import { encodeFrame } from './frame.ts';
 import { Flusher, Outbox } from './outbox.ts';
@@ -23,8 +24,10 @@ export interface HubOptions {
   now: () => Date;
   /** A client whose unsent data passes this many bytes has stopped reading: it is dropped. */
   maxBufferedBytes: number;
-  /** Frames a connection may send: `perSecond` on average, `burst` at once. */
+  /** Frames a person may send, over all their connections: `perSecond` on average, `burst` at once. */
   rate: { perSecond: number; burst: number };
+  /** Connections a person may open: `perSecond` on average, `burst` at once. */
+  connects: { perSecond: number; burst: number };
 }
 
 interface HubEvents {
@@ -40,6 +43,9 @@ interface HubEvents {
 export class Hub extends EventEmitter<HubEvents> {
   readonly #clients = new Map<WebSocket, Client>();
   readonly #flusher = new Flusher();
+  /** Frames and connections are counted per person (their login), so that reconnecting refills nothing. */
+  readonly #rates: RateLimits;
+  readonly #connects: RateLimits;
   readonly #onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
   readonly #onClose: (this: WebSocket) => void;
   #roomsTimer: NodeJS.Timeout | undefined;
@@ -47,6 +53,8 @@ export class Hub extends EventEmitter<HubEvents> {
 
   constructor(private readonly options: HubOptions) {
     super();
+    this.#rates = new RateLimits(options.rate.perSecond, options.rate.burst);
+    this.#connects = new RateLimits(options.connects.perSecond, options.connects.burst);
     // One listener of each kind for every socket (Node calls it with `this` set to the socket): an
     // arrow in join() would be a closure per connection, kept as long as the connection lasts.
     const hub = this;
@@ -58,10 +66,19 @@ export class Hub extends EventEmitter<HubEvents> {
     };
   }
 
-  /** Takes a logged-in client that just connected; `wire` is the TCP socket under `socket`. */
-  join(socket: WebSocket, wire: Duplex, login: string, resume: Resume): void {
+  /**
+   * May `login` open one more connection now? Returns 0 if so, or how many seconds to wait. Each
+   * connection replaces the person's last one and costs a `joined` frame with the room's history,
+   * so a loop of them is refused.
+   */
+  mayConnect(login: string): number {
+    return this.#connects.take(loginKey(login), this.#time()) ? 0 : Math.ceil(1 / this.#connects.perSecond);
+  }
+
+  /** Takes a client that just connected with `session`; `wire` is the TCP socket under `socket`. */
+  join(socket: WebSocket, wire: Duplex, { login, session }: { login: string; session: string }, resume: Resume): void {
     if (this.#closing) return void socket.close(1001, 'server stopping');
-    const client: Client = { socket, outbox: new Outbox(socket, wire, this.#flusher), login, limit: undefined };
+    const client: Client = { socket, outbox: new Outbox(socket, wire, this.#flusher), login, session, limit: undefined };
     this.#clients.set(socket, client);
     socket.on('message', this.#onMessage);
     socket.on('error', ignore); // ws closes the socket itself, with 1009 (too big) or 1007 (bad UTF-8)
@@ -74,10 +91,10 @@ export class Hub extends EventEmitter<HubEvents> {
     return this.#clients.keys();
   }
 
-  /** Closes `login`'s connection with 4001, e.g. when they log out: the socket ends with the session. */
-  disconnect(login: string, reason: string): void {
+  /** Closes with 4001 the connections opened with this session, when it is logged out; the person's other sessions keep theirs. */
+  disconnect(session: string, reason: string): void {
     for (const client of this.#clients.values()) {
-      if (client.login.toLowerCase() === login.toLowerCase()) this.#close(client, LOGGED_OUT, reason);
+      if (client.session === session) this.#close(client, LOGGED_OUT, reason);
     }
   }
 
@@ -97,9 +114,9 @@ export class Hub extends EventEmitter<HubEvents> {
     if (this.#closing) return;
     const { chat } = this.options;
     const time = this.#time();
-    const { perSecond, burst } = this.options.rate;
-    client.limit ??= new RateLimit(perSecond, burst, time);
+    client.limit ??= this.#rates.bucket(loginKey(client.login), time);
     if (!client.limit.take(time)) {
+      const { perSecond } = this.options.rate;
       return this.#refuse(client, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
     }
     if (isBinary) return this.#refuse(client, 'binary-frame', 'Frames must be text (JSON), not binary.');
@@ -112,7 +129,7 @@ export class Hub extends EventEmitter<HubEvents> {
       case 'command':
         return this.#apply(chat.command(client, frame.command, time));
       case 'signal':
-        return this.#apply(chat.signal(client, frame.to, frame.data));
+        return this.#signal(client, chat.signal(client, frame.to, frame.data, time));
       case 'time':
         return this.#send([client], { type: 'time', id: frame.id, server: time });
     }
@@ -138,6 +155,19 @@ export class Hub extends EventEmitter<HubEvents> {
   #sendRooms(): void {
     this.#roomsTimer = undefined;
     this.#send([...this.#clients.values()], { type: 'rooms', rooms: this.options.chat.rooms() });
+  }
+
+  /**
+   * Relays a signal only to someone who keeps up: signaling must never be what fills a client's
+   * outbox and gets them dropped (see {@link Hub.#send}), whoever floods them. Past a quarter of
+   * `maxBufferedBytes`, the sender is told to try again instead.
+   */
+  #signal(client: Client, fx: Effects<Client>): void {
+    const peer = fx.send[0]?.frame.type === 'signal' ? fx.send[0].to[0] : undefined;
+    if (peer && peer.outbox.backlog > this.options.maxBufferedBytes / 4) {
+      return this.#refuse(client, 'peer-busy', `${peer.login} is not keeping up with what they receive: try again in a moment.`);
+    }
+    this.#apply(fx);
   }
 
   #refuse(client: Client, code: ErrorCode, message: string): void {
@@ -174,7 +204,12 @@ export interface Client {
   socket: WebSocket;
   outbox: Outbox;
   login: string;
-  /** Made at the first frame: a bucket starts full, so it is the same, and those who only read keep none. */
+  /** The session (its token) the socket was opened with: logging it out closes the socket. */
+  session: string;
+  /**
+   * The person's bucket, shared by all their connections, looked up at the first frame: a bucket
+   * starts full, so it is the same, and those who only read keep none.
+   */
   limit: RateLimit | undefined;
 }
 

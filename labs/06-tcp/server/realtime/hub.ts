@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { LOGGED_OUT, type ErrorCode, type Parsed, type ServerFrame } from '../../shared/protocol.ts';
+import { loginKey } from '../core/accounts.ts';
 import type { Chat, Effects, Resume } from '../core/chat.ts';
 import { logLine } from '../core/log-format.ts';
-import { RateLimit } from '../core/rate-limit.ts';
+import { RateLimits, type RateLimit } from '../core/rate-limit.ts';
 import type { LogFile } from '../log-file.ts';
 import { Flusher } from './outbox.ts';
 
@@ -20,8 +21,10 @@ export interface HubOptions {
   now: () => Date;
   /** A client whose unsent data passes this many bytes has stopped reading: it is dropped. */
   maxBufferedBytes: number;
-  /** Frames a connection may send: `perSecond` on average, `burst` at once. */
+  /** Frames a person may send, over all their connections and both transports: `perSecond` on average, `burst` at once. */
   rate: { perSecond: number; burst: number };
+  /** Connections a person may open, over both transports: `perSecond` on average, `burst` at once. */
+  connects: { perSecond: number; burst: number };
 }
 
 interface HubEvents {
@@ -39,11 +42,25 @@ export class Hub extends EventEmitter<HubEvents> {
   readonly #clients = new Set<Client>();
   /** Sends what each connection was given during one turn, together at the end of it. */
   readonly flusher = new Flusher();
+  /** Frames and connections are counted per person (their login), so that reconnecting refills nothing. */
+  readonly #rates: RateLimits;
+  readonly #connects: RateLimits;
   #roomsTimer: NodeJS.Timeout | undefined;
   #closing = false;
 
   constructor(private readonly options: HubOptions) {
     super();
+    this.#rates = new RateLimits(options.rate.perSecond, options.rate.burst);
+    this.#connects = new RateLimits(options.connects.perSecond, options.connects.burst);
+  }
+
+  /**
+   * May `login` open one more connection now, over either transport? Returns 0 if so, or how
+   * many seconds to wait. Each connection replaces the person's last one and costs a `joined`
+   * frame with the room's history, so a loop of them is refused.
+   */
+  mayConnect(login: string): number {
+    return this.#connects.take(loginKey(login), this.#time()) ? 0 : Math.ceil(1 / this.#connects.perSecond);
   }
 
   /** Takes a logged-in client that just connected, over either transport; `resume` says where it left off. */
@@ -58,10 +75,10 @@ export class Hub extends EventEmitter<HubEvents> {
     return this.#clients;
   }
 
-  /** Closes `login`'s connection with 4001, e.g. when they log out: the socket ends with the session. */
-  disconnect(login: string, reason: string): void {
+  /** Closes with 4001 the connections opened with this session, when it is logged out; the person's other sessions and terminals keep theirs. */
+  disconnect(session: string, reason: string): void {
     for (const client of this.#clients) {
-      if (client.login.toLowerCase() === login.toLowerCase()) client.close(LOGGED_OUT, reason);
+      if (client.session === session) client.close(LOGGED_OUT, reason);
     }
   }
 
@@ -82,9 +99,9 @@ export class Hub extends EventEmitter<HubEvents> {
     if (this.#closing) return;
     const { chat } = this.options;
     const time = this.#time();
-    const { perSecond, burst } = this.options.rate;
-    client.limit ??= new RateLimit(perSecond, burst, time);
+    client.limit ??= this.#rates.bucket(loginKey(client.login), time);
     if (!client.limit.take(time)) {
+      const { perSecond } = this.options.rate;
       return this.#refuse(client, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
     }
     if (!parsed.ok) return this.#refuse(client, parsed.code, parsed.message);
@@ -95,7 +112,7 @@ export class Hub extends EventEmitter<HubEvents> {
       case 'command':
         return this.#apply(chat.command(client, frame.command, time));
       case 'signal':
-        return this.#signal(client, chat.signal(client, frame.to, frame.data));
+        return this.#signal(client, chat.signal(client, frame.to, frame.data, time));
       case 'time':
         return this.#send([client], { type: 'time', id: frame.id, server: time });
     }
@@ -107,11 +124,19 @@ export class Hub extends EventEmitter<HubEvents> {
     if (!this.#closing) this.#apply(this.options.chat.disconnect(client, this.#time()));
   }
 
-  /** Signaling goes from browser to browser: someone on a terminal has no WebRTC to answer with. */
+  /**
+   * Signaling goes from browser to browser: someone on a terminal has no WebRTC to answer with.
+   * And it is relayed only to someone who keeps up: it must never be what fills a client's backlog
+   * and gets them dropped (see {@link Hub.#send}), whoever floods them. Past a quarter of
+   * `maxBufferedBytes`, the sender is told to try again instead.
+   */
   #signal(client: Client, fx: Effects<Client>): void {
     const peer = fx.send[0]?.frame.type === 'signal' ? fx.send[0].to[0] : undefined;
     if (peer?.transport === 'tcp') {
       return this.#refuse(client, 'terminal-user', `${peer.login} is on a terminal: private messages need both of you in a browser.`);
+    }
+    if (peer && peer.backlog > this.options.maxBufferedBytes / 4) {
+      return this.#refuse(client, 'peer-busy', `${peer.login} is not keeping up with what they receive: try again in a moment.`);
     }
     this.#apply(fx);
   }
@@ -162,7 +187,12 @@ export class Hub extends EventEmitter<HubEvents> {
 export interface Client {
   readonly login: string;
   readonly transport: 'websocket' | 'tcp';
-  /** Made at the first frame: a bucket starts full, so it is the same, and those who only read keep none. */
+  /** The web session (its token) a WebSocket was opened with; none for a terminal, which logs in on its own connection. */
+  readonly session?: string;
+  /**
+   * The person's bucket, shared by all their connections on both transports, looked up at the
+   * first frame: a bucket starts full, so it is the same, and those who only read keep none.
+   */
   limit: RateLimit | undefined;
   /** False once the connection is closing or was cut off: nothing more goes out. */
   readonly open: boolean;

@@ -77,10 +77,10 @@ export class ChatScreen extends LitElement {
         <p class="status" role="status">${this.#status()}</p>
       </header>
       <div class="body">
-        <aside id="drawer" class=${this.drawer ? 'open' : ''} aria-label="Rooms and people" @room-command=${this.#roomCommand} @private-open=${this.#privateOpen}>
+        <aside id="drawer" class=${this.drawer ? 'open' : ''} aria-label="Rooms and people" @room-command=${this.#roomCommand} @private-open=${this.#privateOpen} @people-page=${this.#peoplePage}>
           ${this.drawer ? html`<button class="quiet" @click=${() => (this.drawer = false)}>Close</button>` : nothing}
           <room-list .rooms=${room.rooms} current=${room.view.room} me=${me}></room-list>
-          <user-list .users=${room.users} me=${me}></user-list>
+          <user-list .users=${room.users} me=${me} page=${room.people.page} pages=${room.people.pages} online=${room.people.online} total=${room.people.total}></user-list>
         </aside>
         <main>
           ${room.gate && !room.gate.open
@@ -136,6 +136,10 @@ export class ChatScreen extends LitElement {
   #privateOpen(event: CustomEvent<{ login: string }>): void {
     this.#peers.open(this.#room.loginOf(event.detail.login));
     this.drawer = false;
+  }
+
+  #peoplePage(event: CustomEvent<{ page: number }>): void {
+    this.#room.askPeople(event.detail.page);
   }
 
   #privateSend(event: CustomEvent<{ to: string; text: string }>): void {
