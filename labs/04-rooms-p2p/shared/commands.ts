@@ -22,7 +22,8 @@ export type ParsedLine =
   | { kind: 'error'; code: 'unknown-command' | 'bad-argument'; message: string };
 
 const WITH_ROOM: Record<string, 'create' | 'go' | 'delete'> = { '#cr': 'create', '#gr': 'go', '#dr': 'delete' };
-const WITHOUT: Record<string, 'leave' | 'list' | 'exit'> = { '#er': 'leave', '#lr': 'list', '#exit': 'exit' };
+/** `#IR`, with a capital i, is `#lR` too: the two look alike in many fonts, and both spellings get typed. */
+const WITHOUT: Record<string, 'leave' | 'list' | 'exit'> = { '#er': 'leave', '#lr': 'list', '#ir': 'list', '#exit': 'exit' };
 
 /**
  * Reads a line typed in the message box. A line that starts with `#` is a command (any case):

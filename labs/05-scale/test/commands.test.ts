@@ -19,6 +19,11 @@ describe('05 scale: commands', () => {
     for (const [line, command] of cases) assert.deepEqual(parseLine(line), { kind: 'command', command }, line);
   });
 
+  it('reads #IR, with a capital i, as #lR: the two look alike in many fonts', () => {
+    for (const line of ['#IR', '#iR', '#ir']) assert.deepEqual(parseLine(line), { kind: 'command', command: { name: 'list' } }, line);
+    assert.deepEqual(parseLine('#IR games'), { kind: 'error', code: 'bad-argument', message: '#IR takes no argument.' });
+  });
+
   it('reads a private message, keeping its text as typed', () => {
     assert.deepEqual(parseLine('#\\private bob see you  at 5'), { kind: 'private', to: 'bob', text: 'see you  at 5' });
     assert.deepEqual(parseLine('#\\PRIVATE bob two\nlines'), { kind: 'private', to: 'bob', text: 'two\nlines' });

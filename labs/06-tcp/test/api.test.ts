@@ -164,22 +164,24 @@ describe('06 tcp: accounts API', () => {
     }
   });
 
-  it('shows who is logged in at /me, and logging out ends the session', async (t) => {
+  it('shows who is logged in at /me, nobody as a null account (not an error), and logging out ends the session', async (t) => {
     const { post, logIn, me } = await start(t);
     await post('/register', ada);
     const cookie = sessionCookie(await logIn('Ada', ada.password));
     const res = await me(cookie);
     assert.equal(res.status, 200);
     assert.equal((await json(res)).account.login, 'Ada');
-    assert.equal((await me()).status, 401);
-    assert.equal((await me('chat_session=forged')).status, 401);
+    for (const visitor of [await me(), await me('chat_session=forged')]) {
+      assert.equal(visitor.status, 200, 'a visitor who is not logged in is no error');
+      assert.deepEqual(await json(visitor), { account: null });
+    }
 
     const out = await post('/logout', {}, { cookie });
     assert.equal(out.status, 204);
     assert.match(out.headers.get('set-cookie') ?? '', /^chat_session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Strict$/);
     const after = await me(cookie);
-    assert.equal(after.status, 401, 'the old token no longer works, even if a copy was kept');
-    assert.deepEqual(await json(after), { error: 'You are not logged in.' });
+    assert.equal(after.status, 200);
+    assert.deepEqual(await json(after), { account: null }, 'the old token no longer works, even if a copy was kept');
   });
 
   it('after 5 failures for a login, answers 429 with Retry-After for 15 minutes; other logins go on', async (t) => {

@@ -15,9 +15,10 @@ export class RoomList extends LitElement {
     controls,
     css`
       ul { list-style: none; margin: 0 0 0.75rem; padding: 0; display: flex; flex-direction: column; gap: 0.35rem; }
-      li { display: flex; gap: 0.35rem; align-items: center; }
+      li { display: flex; flex-wrap: wrap; gap: 0.35rem; align-items: center; }
       li button.enter:disabled { opacity: 1; cursor: default; }
-      li button.enter { flex: 1; text-align: left; background: white; color: #111827; border-color: #e5e7eb; display: flex; justify-content: space-between; }
+      li button.enter { flex: 1 1 8rem; min-width: 0; text-align: left; background: white; color: #111827; border-color: #e5e7eb; display: flex; justify-content: space-between; gap: 0.5rem; }
+      .name { min-width: 0; overflow-wrap: anywhere; }
       li[aria-current='true'] button.enter { border: 2px solid #1d4ed8; font-weight: 600; }
       .count { color: #6b7280; font-variant-numeric: tabular-nums; }
       form { display: flex; gap: 0.35rem; }
@@ -41,7 +42,7 @@ export class RoomList extends LitElement {
           return html`
             <li aria-current=${here ? 'true' : 'false'}>
               <button class="enter" ?disabled=${here} aria-label=${here ? `${room.name}, ${people}, you are here` : `Go to ${room.name}, ${people}`} @click=${() => this.#command({ name: 'go', room: room.name })}>
-                <span>${room.name}</span><span class="count">${room.members}</span>
+                <span class="name">${room.name}</span><span class="count">${room.members}</span>
               </button>
               ${here && room.name !== LOBBY ? html`<button class="quiet" @click=${() => this.#command({ name: 'leave' })}>Leave</button>` : ''}
               ${room.creator === this.me ? html`<button class="danger" aria-label=${`Delete room ${room.name}`} @click=${() => this.#command({ name: 'delete', room: room.name })}>Delete</button>` : ''}

@@ -31,10 +31,10 @@ export class ChatScreen extends LitElement {
     css`
       :host { display: grid; grid-template-rows: auto 1fr; height: 100dvh; }
       header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem; padding: 0.5rem 1rem; background: white; border-bottom: 1px solid var(--line); }
-      h1 { font-size: 1.1rem; margin: 0; flex: 1; min-width: 0; overflow-wrap: anywhere; }
+      h1 { font-size: 1.1rem; margin: 0; flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
       .status { flex-basis: 100%; margin: 0; color: var(--muted); font-size: 0.85rem; }
       .body { display: grid; grid-template-columns: 16rem 1fr 20rem; min-height: 0; }
-      aside { border-right: 1px solid var(--line); padding: 0.75rem; overflow-y: auto; background: #f3f4f6; display: grid; align-content: start; gap: 1rem; }
+      aside { border-right: 1px solid var(--line); padding: 0.75rem; overflow-y: auto; background: #f3f4f6; display: grid; grid-template-columns: minmax(0, 1fr); align-content: start; gap: 1rem; }
       main { display: grid; grid-template-rows: auto 1fr auto auto; min-height: 0; }
       message-list { min-height: 0; }
       .privates { border-left: 1px solid var(--line); padding: 0.75rem; overflow-y: auto; display: grid; grid-template-columns: minmax(0, 1fr); align-content: start; gap: 0.75rem; }
@@ -84,9 +84,9 @@ export class ChatScreen extends LitElement {
         </aside>
         <main>
           ${room.gate && !room.gate.open
-            ? html`<p class="gate" role="status">Waiting for ${room.gate.connected} of ${room.gate.needed} people: nobody sees a message until everyone is here.</p>`
+            ? html`<p class="gate" role="status">${room.gate.connected} of ${room.gate.needed} here: waiting for ${room.gate.needed - room.gate.connected} more. Nobody sees a message until everyone is here.</p>`
             : html`<span></span>`}
-          <message-list .entries=${room.view.entries} .missed=${room.view.missed} me=${me}></message-list>
+          <message-list .entries=${room.view.entries} .held=${room.view.held} .missed=${room.view.missed} me=${me}></message-list>
           ${notice ? html`<p class="notice ${notice.error ? 'error' : ''}" role=${notice.error ? 'alert' : 'status'}>${notice.text}</p>` : html`<span></span>`}
           <chat-composer label="Message" @send=${this.#say}></chat-composer>
         </main>

@@ -26,10 +26,11 @@ async function call(method: 'GET' | 'POST', path: string, body?: object): Promis
 }
 
 export const api = {
-  /** The logged-in person; null when not logged in. Rejects when the server cannot be reached. */
+  /** The logged-in person; null when not logged in. Rejects when the server cannot be reached or answers an error. */
   me: async (): Promise<PublicAccount | null> => {
     const response = await fetch('/api/me');
-    return response.ok ? ((await response.json()) as { account: PublicAccount }).account : null;
+    if (!response.ok) throw new ApiError(`The server answered ${response.status}.`);
+    return ((await response.json()) as { account: PublicAccount | null }).account;
   },
   register: (form: Record<string, unknown>) => call('POST', '/register', form),
   login: (login: string, password: string) => call('POST', '/login', { login, password }).then((reply) => reply!.account),
