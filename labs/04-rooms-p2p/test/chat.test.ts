@@ -274,7 +274,7 @@ describe('04 rooms-p2p: chat core', () => {
     const chat = lobby();
     const data = { kind: 'offer', sdp: 'v=0' } as const;
     assert.deepEqual(chat.signal(1, 'BOB', data, T).send, [{ to: [2], frame: { type: 'signal', from: 'alice', data } }]);
-    assert.equal(error(chat.signal(1, 'dave', data, T))!.code, 'user-offline');
+    assert.deepEqual(error(chat.signal(1, 'dave', data, T)), { type: 'error', code: 'user-offline', message: 'dave is not online.', to: 'dave' }, 'names whom, so the link to dave closes at once');
     assert.equal(error(chat.signal(1, 'alice', data, T))!.code, 'user-offline');
   });
 

@@ -3,12 +3,14 @@ import { describe, it } from 'node:test';
 import { reconnectDelay } from '../client/src/lib/backoff.ts';
 import { estimateOffset } from '../client/src/lib/clock.ts';
 import { peopleLine, roomsLine, signedDuration } from '../client/src/lib/format.ts';
+import { collapseComings } from '../client/src/lib/notices.ts';
 import { PrivateSequencer, REORDER_WINDOW, parsePrivateMessage } from '../client/src/lib/private-seq.ts';
 import { RoomView, SHOWN_LIMIT } from '../client/src/lib/room-view.ts';
 import { ROOM_NAME, ROOM_NAME_PATTERN } from '../shared/commands.ts';
 import { BYE, LOGGED_OUT, MAX_MESSAGE_LENGTH, REPLACED, RESYNC, type Entry } from '../shared/protocol.ts';
 
 const entry = (room: string, seq: number, text = `${room}#${seq}`): Entry => ({ room, seq, time: 0, kind: 'message', from: 'ada', text });
+const notice = (seq: number, text: string): Entry => ({ room: 'lobby', seq, time: seq * 1000, kind: 'notice', from: null, text });
 const joined = (room: string, entries: Entry[], last: number, missed = 0) => ({ type: 'joined' as const, room, entries, missed, last });
 
 describe('05 scale: browser modules', () => {
@@ -38,6 +40,39 @@ describe('05 scale: browser modules', () => {
     assert.deepEqual(view.entries.map((e) => e.seq), [1, 2, 3, 4]);
     view.joined(joined('games', [entry('games', 7)], 7, 6));
     assert.deepEqual([view.room, view.entries.map((e) => e.seq), view.missed], ['games', [7], 6]);
+  });
+
+  it("shows the sender's own messages as held while the gate is closed, then once each, numbered, when it opens", () => {
+    const view = new RoomView();
+    view.joined(joined('lobby', [], 0)); // the gate is closed: nothing numbered yet
+    view.hold({ from: 'ada', text: 'one' });
+    view.hold({ from: 'ada', text: 'two' });
+    assert.deepEqual(view.held.map((h) => h.text), ['one', 'two']);
+    assert.equal(view.entries.length, 0);
+    view.joined(joined('lobby', [], 0)); // a reconnect while still closed keeps them
+    assert.equal(view.held.length, 2);
+    view.joined(joined('lobby', [notice(1, 'ada joined'), entry('lobby', 2, 'one'), notice(3, 'bob joined'), entry('lobby', 4, 'two')], 4));
+    assert.equal(view.held.length, 0, 'the numbered copies replace the held ones');
+    assert.deepEqual(view.entries.map((e) => e.text), ['ada joined', 'one', 'bob joined', 'two'], 'each once, in the one order');
+    view.hold({ from: 'ada', text: 'three' });
+    view.joined(joined('games', [], 0));
+    assert.equal(view.held.length, 0, 'held messages of a room left behind are not shown in the next one');
+  });
+
+  it('collapses a run of join and leave notices into one line; a single notice and other entries stay as they are', () => {
+    const reloads = ['ada joined', 'bob joined', 'cy joined', 'dee joined', 'eve joined', 'fay joined', 'gus left', 'gus joined', 'hal joined', 'hal left', 'ada left for study'];
+    const entries = [notice(1, 'ivy joined'), entry('lobby', 2, 'hi'), ...reloads.map((text, i) => notice(3 + i, text)), entry('lobby', 14, 'still here?'), notice(15, 'Room x was deleted (ada deleted it); everyone here goes back to the lobby.')];
+    const rows = collapseComings(entries);
+    assert.deepEqual(
+      rows.map((row) => (row.kind === 'entry' ? row.entry.text : row.text)),
+      ['ivy joined', 'hi', 'bob, cy and 3 others joined · gus came back · ada and hal came and went', 'still here?', entries[14]!.text],
+    );
+    const run = rows[2]!;
+    assert.ok(run.kind === 'comings');
+    assert.deepEqual([run.key, run.time, run.count], [3, 13_000, 11], 'keyed by its first notice, timed by its last');
+    assert.deepEqual(collapseComings([notice(1, 'ada joined'), notice(2, 'ada left')]).map((row) => row.kind === 'comings' && row.text), ['ada came and went']);
+    assert.deepEqual(collapseComings([notice(1, 'ada joined'), notice(2, 'bob joined')]).map((row) => row.kind === 'comings' && row.text), ['ada and bob joined']);
+    assert.deepEqual(collapseComings([notice(1, 'ada left'), notice(2, 'bob left'), notice(3, 'cy left')]).map((row) => row.kind === 'comings' && row.text), ['ada, bob and cy left']);
   });
 
   it(`keeps at most ${SHOWN_LIMIT} entries on screen`, () => {

@@ -128,8 +128,8 @@ export type ServerFrame =
   | { type: 'gate'; gate: GateState }
   /** A reply that is not an error, e.g. "You are already in the lobby." */
   | { type: 'info'; text: string }
-  /** Your last frame or command was refused; nothing changed. */
-  | { type: 'error'; code: ErrorCode; message: string }
+  /** Your last frame or command was refused; nothing changed. `to`: the login a refused `signal` was for. */
+  | { type: 'error'; code: ErrorCode; message: string; to?: string }
   /** Signaling from another user; `from` is stamped by the server. */
   | { type: 'signal'; from: string; data: SignalData }
   /** The answer to a clock probe. */

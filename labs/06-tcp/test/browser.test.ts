@@ -43,6 +43,8 @@ interface Person {
   frames: string[];
   /** Uncaught errors on the page. */
   errors: string[];
+  /** What the page logged as an error in the console, failed requests included (a 401 shows there in red). */
+  consoleErrors: string[];
 }
 
 /**
@@ -54,8 +56,11 @@ async function visit(browser: Browser, origin: string, login: string, options: B
   context.setDefaultTimeout(WAIT_MS);
   if (media) await context.grantPermissions(['camera', 'microphone'], { origin });
   const page = await context.newPage();
-  const person: Person = { login, page, frames: [], errors: [] };
+  const person: Person = { login, page, frames: [], errors: [], consoleErrors: [] };
   page.on('pageerror', (error) => person.errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') person.consoleErrors.push(message.text());
+  });
   page.on('websocket', (ws) => {
     ws.on('framesent', ({ payload }) => person.frames.push(String(payload)));
     ws.on('framereceived', ({ payload }) => person.frames.push(String(payload)));
@@ -125,9 +130,65 @@ async function unnamedControls(page: Page): Promise<string[]> {
   return unnamed;
 }
 
+/**
+ * Run in the page: the visible buttons and fields (shadow roots included) that are cut off, as
+ * "Delete: 1262..1335 outside 0..1280". A control is cut off when its box is not inside the window
+ * and inside every ancestor that clips its overflow, up to the first `position: fixed` one (the
+ * phone's drawer escapes its ancestors' clipping). Sideways, nothing may hide at all; up and down,
+ * each control is first scrolled into view within its scroll box. A string, not a function: tsx
+ * adds helpers to functions that the page does not have.
+ */
+const CUT_OFF_CONTROLS = `(() => {
+  const controls = [];
+  const collect = (root) => {
+    for (const element of root.querySelectorAll('*')) {
+      if (element.matches('button, input, select, textarea') && element.checkVisibility()) controls.push(element);
+      if (element.shadowRoot) collect(element.shadowRoot);
+    }
+  };
+  collect(document);
+  const clipsOf = (control) => {
+    const clips = [{ left: 0, top: 0, right: innerWidth, bottom: innerHeight }];
+    for (let at = control; getComputedStyle(at).position !== 'fixed' && (at = at.parentElement ?? at.getRootNode().host); ) {
+      const style = getComputedStyle(at);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const box = at.getBoundingClientRect();
+      const left = box.left + at.clientLeft, top = box.top + at.clientTop;
+      clips.push({ left, top, right: left + at.clientWidth, bottom: top + at.clientHeight });
+    }
+    return clips;
+  };
+  const name = (control) => control.getAttribute('aria-label') || control.textContent.trim() || control.placeholder || control.tagName;
+  const cut = [];
+  for (const control of controls) {
+    const box = control.getBoundingClientRect();
+    for (const clip of clipsOf(control)) {
+      if (box.left < clip.left - 1 || box.right > clip.right + 1) cut.push(name(control) + ': ' + Math.round(box.left) + '..' + Math.round(box.right) + ' outside ' + Math.round(clip.left) + '..' + Math.round(clip.right));
+    }
+  }
+  for (const control of controls) {
+    control.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    const box = control.getBoundingClientRect();
+    for (const clip of clipsOf(control)) {
+      if (box.top < clip.top - 1 || box.bottom > clip.bottom + 1) cut.push(name(control) + ': top..bottom ' + Math.round(box.top) + '..' + Math.round(box.bottom) + ' outside ' + Math.round(clip.top) + '..' + Math.round(clip.bottom));
+    }
+  }
+  return cut;
+})()`;
+
 describe('06 tcp: browser', () => {
   before(async () => {
     await buildClientIfStale();
+  });
+
+  it('the log-in page loads with no error in the console: not being logged in yet is no error', async (t) => {
+    const browser = await openBrowser(t, { webrtc: true });
+    if (!browser) return;
+    const { origin } = await start(t);
+    const ada = await visit(browser, origin, 'ada');
+    await ada.page.getByRole('heading', { name: 'Chat Lab 06 · Log in' }).waitFor();
+    assert.deepEqual(ada.consoleErrors, [], 'no error in the console');
+    assertNoPageErrors(ada);
   });
 
   it('registration errors show beside their field and register nobody; then register, log out, and log in again', async (t) => {
@@ -276,18 +337,19 @@ describe('06 tcp: browser', () => {
     if (!browser) return;
     const { origin } = await start(t, { gate: 3 });
     const ann = await register(browser, origin, 'ann');
+    await ann.page.getByRole('status').filter({ hasText: '1 of 3 here: waiting for 2 more.' }).waitFor();
     const ben = await register(browser, origin, 'ben');
-    for (const { page } of [ann, ben]) await page.getByRole('status').filter({ hasText: 'Waiting for 2 of 3 people' }).waitFor();
+    for (const { page } of [ann, ben]) await page.getByRole('status').filter({ hasText: '2 of 3 here: waiting for 1 more.' }).waitFor();
 
     await say(ann.page, 'one');
     await say(ben.page, 'two');
     await say(ann.page, 'three');
     // #eR in the lobby answers with an info line: once it shows, the messages before it were received.
-    for (const { page } of [ann, ben]) {
+    for (const [{ login, page }, own] of [[ann, ['one', 'three']], [ben, ['two']]] as const) {
       await say(page, '#eR');
       await page.getByRole('status').filter({ hasText: 'You are in the lobby already' }).waitFor();
-      assert.equal(await messages(page).count(), 0, 'nothing is shown while the gate is closed');
-      await page.getByText('No messages here yet.').waitFor();
+      const shown = await messages(page).allTextContents();
+      assert.deepEqual(shown, own.map((text) => `${login}${text}held until the gate opens`), 'only their own messages are shown, marked held');
     }
 
     const cat = await register(browser, origin, 'cat');
@@ -295,7 +357,7 @@ describe('06 tcp: browser', () => {
     const everyone = [ann, ben, cat];
     for (const { page } of everyone) {
       await sees(page, 'four');
-      assert.equal(await page.getByText(/Waiting for \d of 3/).count(), 0, 'the gate line is gone');
+      assert.equal(await page.getByText(/\d of 3 here: waiting/).count(), 0, 'the gate line is gone');
     }
     const seen = await Promise.all(everyone.map(({ page }) => messages(page).allTextContents()));
     assert.deepEqual(seen[1], seen[0], 'ann and ben see the same lines in the same order');
@@ -305,6 +367,7 @@ describe('06 tcp: browser', () => {
     assert.deepEqual([...said].sort(), ['annone', 'annthree', 'bentwo', 'catfour'], 'every message, once');
     assert.deepEqual(said.filter((line) => line.startsWith('ann')), ['annone', 'annthree'], "ann's in the order she sent them");
     assert.equal(said.at(-1), 'catfour', 'what was said after the gate opened comes after what it held');
+    assert.equal(seen[0]![0]!.replace(/^\d\d:\d\d:\d\d/, ''), 'ann and ben joined', 'arrivals in a row read as one line');
     assertNoPageErrors(...everyone);
   });
 
@@ -347,6 +410,25 @@ describe('06 tcp: browser', () => {
     assertNoPageErrors(ada, bob);
   });
 
+  it('a private message to someone offline or unknown: the panel closes at once and the notice says why', async (t) => {
+    const browser = await openBrowser(t, { webrtc: true });
+    if (!browser) return;
+    const { origin } = await start(t);
+    const ada = await register(browser, origin, 'ada');
+    const bob = await register(browser, origin, 'bob');
+    await bob.page.getByRole('button', { name: 'Log out' }).click();
+    await sees(ada.page, 'bob came and went');
+
+    for (const who of ['bob', 'zed']) {
+      await say(ada.page, `#\\private ${who} are you there?`);
+      // Not the 5 s timeout's sentence ("Could not reach…"): the server's refusal, as soon as it comes.
+      await ada.page.getByRole('alert').filter({ hasText: `${who} is not online. The message was not sent.` }).waitFor();
+      assert.equal(await ada.page.getByRole('heading', { name: /Private with/ }).count(), 0, `no panel left waiting for ${who}`);
+      await ada.page.getByText('Private messages go straight to the other browser').waitFor();
+    }
+    assertNoPageErrors(ada, bob);
+  });
+
   it('private messages still arrive after the server process is killed', async (t) => {
     const browser = await openBrowser(t, { webrtc: true });
     if (!browser) return;
@@ -367,6 +449,35 @@ describe('06 tcp: browser', () => {
     await privateLines(bob.page, 'ada').filter({ hasText: 'after the crash, ada to bob' }).waitFor();
     await sendPrivate(bob.page, 'ada', 'after the crash, bob to ada');
     await privateLines(ada.page, 'bob').filter({ hasText: 'after the crash, bob to ada' }).waitFor();
+    assertNoPageErrors(ada, bob);
+  });
+
+  it('nothing is cut off, from a phone to a wide screen: every button and field of a room creator lies inside the window and its scroll box', async (t) => {
+    const browser = await openBrowser(t, { webrtc: true });
+    if (!browser) return;
+    const { origin } = await start(t);
+    const ada = await register(browser, origin, 'ada', { viewport: { width: 1280, height: 800 } });
+    const bob = await register(browser, origin, 'bob');
+    const { page } = ada;
+    const room = 'a_room_name_of_the_longest_kind_'; // 32 characters, the most a room name may have
+    await page.getByLabel('New room name').fill(room);
+    await page.getByRole('button', { name: 'Create' }).click();
+    await inRoom(page, room);
+    await page.getByRole('button', { name: `Delete room ${room}` }).waitFor();
+    await page.getByRole('button', { name: 'Refresh the list of people' }).click(); // the page asks for the people only when told
+    await page.getByRole('button', { name: 'Message bob privately' }).click();
+    await page.getByLabel('Private message to bob', { exact: true }).waitFor();
+
+    const drawer = page.getByRole('button', { name: 'Rooms & people' });
+    for (const [width, height] of [[1280, 800], [1920, 1080], [768, 1024], [320, 640]] as const) {
+      await page.setViewportSize({ width, height });
+      if (await drawer.isVisible()) {
+        if ((await drawer.getAttribute('aria-expanded')) === 'false') await drawer.click();
+        await page.getByRole('heading', { name: 'Rooms', exact: true }).waitFor();
+      }
+      await page.getByRole('button', { name: 'Message bob privately' }).waitFor();
+      assert.deepEqual(await page.evaluate<string[]>(CUT_OFF_CONTROLS), [], `nothing is cut off at ${width}x${height}`);
+    }
     assertNoPageErrors(ada, bob);
   });
 

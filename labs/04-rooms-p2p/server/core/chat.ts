@@ -242,7 +242,7 @@ export class Chat {
     const member = this.#byConn.get(conn);
     if (!member) return effects();
     const target = this.#members.get(key(to));
-    if (!target || target === member) return this.#refuse(conn, 'user-offline', target ? 'That is you.' : `${to} is not online.`);
+    if (!target || target === member) return this.#refuse(conn, 'user-offline', target ? 'That is you.' : `${to} is not online.`, to);
     member.signals ??= new RateLimit(SIGNAL_RATE.perSecond, SIGNAL_RATE.burst, time);
     if (!member.signals.take(time)) {
       return this.#refuse(conn, 'rate-limited', `Slow down: at most ${SIGNAL_RATE.perSecond} signals a second. That one was not relayed.`);
@@ -336,9 +336,10 @@ export class Chat {
     if (to.length > 0) fx.send.push({ to, frame });
   }
 
-  #refuse(conn: ConnId, code: ErrorCode, message: string): Effects {
+  /** An error to `conn` only; `to` names the person a refused signal was for, so their link closes at once. */
+  #refuse(conn: ConnId, code: ErrorCode, message: string, to?: string): Effects {
     const fx = effects();
-    this.#send(fx, [conn], { type: 'error', code, message });
+    this.#send(fx, [conn], to === undefined ? { type: 'error', code, message } : { type: 'error', code, message, to });
     return fx;
   }
 }

@@ -43,6 +43,7 @@ export class PeersController implements ReactiveController, ConnectionListener {
 
   received(frame: ServerFrame): void {
     if (frame.type === 'signal') void this.#direct().then((peers) => peers.receiveSignal(frame.from, frame.data));
+    if (frame.type === 'error' && frame.to !== undefined) void this.#peers?.then((peers) => this.#refused(peers, frame.to!, frame.message));
   }
 
   /** Shows the conversation with `peer` (a login as registered), empty at first. */
@@ -82,6 +83,14 @@ export class PeersController implements ReactiveController, ConnectionListener {
         this.host.requestUpdate();
       },
     };
+  }
+
+  /** The server will not relay to `peer`: the link still opening closes now, and so does an empty conversation with them. */
+  #refused(peers: Peers, peer: string, why: string): void {
+    if (!peers.refused(peer, `${why} The message was not sent.`)) return;
+    const shown = [...this.privates.keys()].find((login) => login.toLowerCase() === peer.toLowerCase());
+    if (shown !== undefined && this.privates.get(shown)!.length === 0) this.privates.delete(shown);
+    this.host.requestUpdate();
   }
 
   #add(peer: string, line: PrivateLine): void {

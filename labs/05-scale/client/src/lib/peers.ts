@@ -56,6 +56,18 @@ export class Peers {
     this.#link(from).receive(data);
   }
 
+  /**
+   * The server would not relay our signaling to `peer` (not online, or nobody by that name): a link
+   * still opening closes at once, and the message waiting for it fails with `reason`. Returns
+   * whether a link closed. An open link stays: it no longer needs the server.
+   */
+  refused(peer: string, reason: string): boolean {
+    const link = this.#links.get(peer.toLowerCase());
+    if (!link || link.channel.readyState === 'open') return false;
+    link.refuse(new Error(reason));
+    return true;
+  }
+
   /** Closes every link (when the person logs out). */
   close(): void {
     for (const link of this.#links.values()) link.close();
@@ -90,6 +102,9 @@ class Link {
   /** Rejects once gathering ends with no address at all to offer (a network with no gateway). */
   readonly #unreachable: Promise<never>;
   #candidates = 0;
+  /** Rejects when the server refuses to relay to the peer: nobody will ever answer. */
+  readonly #refused: Promise<never>;
+  #refuse: (error: Error) => void = () => undefined;
 
   constructor(
     readonly peer: string,
@@ -117,18 +132,23 @@ class Link {
       });
     });
     this.#unreachable.catch(() => undefined);
+    this.#refused = new Promise((_, reject) => (this.#refuse = reject));
+    this.#refused.catch(() => undefined);
     this.pc.addEventListener('connectionstatechange', () => {
       if (this.pc.connectionState === 'failed' || this.pc.connectionState === 'closed') this.close();
     });
   }
 
-  /** Resolves once the channel is open; rejects, and drops the link, after `timeoutMs` or when there is no address to offer. */
+  /**
+   * Resolves once the channel is open; rejects, and drops the link, after `timeoutMs`, when there
+   * is no address to offer, or when the server refused to relay.
+   */
   ready(timeoutMs: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout>;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Could not reach ${this.peer} directly within ${timeoutMs / 1000} s (are you both online, on the same network?). The message was not sent.`)), timeoutMs);
     });
-    return Promise.race([this.#open, this.#unreachable, timeout])
+    return Promise.race([this.#open, this.#unreachable, this.#refused, timeout])
       .catch((error: Error) => {
         this.close();
         throw error;
@@ -139,6 +159,12 @@ class Link {
   /** Takes signaling one message at a time, so a candidate never comes before its description. */
   receive(data: SignalData): void {
     this.#signals = this.#signals.then(() => this.#apply(data)).catch((error: Error) => console.warn(`signaling with ${this.peer}:`, error.message));
+  }
+
+  /** The server refused to relay to the peer: closes the link, and a message waiting for it fails with `error`. */
+  refuse(error: Error): void {
+    this.#refuse(error);
+    this.close();
   }
 
   close(): void {

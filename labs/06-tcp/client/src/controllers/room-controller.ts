@@ -21,6 +21,8 @@ export class RoomController implements ReactiveController, ConnectionListener {
 
   /** A typed `#lR` or `#show users` waiting for its answer, to show it in the notice line too. */
   #asked: 'list' | 'users' | undefined;
+  /** The login the server welcomed this tab as. */
+  #me = '';
 
   constructor(
     host: ReactiveControllerHost,
@@ -38,7 +40,8 @@ export class RoomController implements ReactiveController, ConnectionListener {
   /** A line typed in the message box (a message or a `#` command), sent as typed: the server reads it. */
   say(text: string, line: ParsedLine): void {
     if (line.kind === 'command' && (line.command.name === 'list' || line.command.name === 'users')) this.#asked = line.command.name;
-    this.connection.send({ type: 'send', text });
+    const sent = this.connection.send({ type: 'send', text });
+    if (sent && line.kind === 'message' && this.gate && !this.gate.open) this.view.hold({ from: this.#me, text });
   }
 
   /** A command from a button. */
@@ -62,6 +65,7 @@ export class RoomController implements ReactiveController, ConnectionListener {
   received(frame: ServerFrame): void {
     switch (frame.type) {
       case 'welcome':
+        this.#me = frame.you;
         this.rooms = frame.rooms;
         this.gate = frame.gate;
         this.askPeople();
@@ -90,7 +94,8 @@ export class RoomController implements ReactiveController, ConnectionListener {
         this.notice.show(frame.text, false);
         break;
       case 'error':
-        this.notice.show(frame.message, true);
+        // A refused signal (`to`) is for the private link, which fails the waiting message with it.
+        if (frame.to === undefined) this.notice.show(frame.message, true);
         break;
     }
   }

@@ -2,6 +2,12 @@ import type { Entry, ServerFrame } from '../../../shared/protocol.ts';
 
 export type Verdict = 'show' | 'duplicate' | 'gap';
 
+/** A message this tab sent while the gate is closed: the server holds it, unnumbered, until the gate opens. */
+export interface Held {
+  from: string;
+  text: string;
+}
+
 /** The most entries a tab keeps on screen; older ones are in the server's log. */
 export const SHOWN_LIMIT = 1000;
 
@@ -17,9 +23,13 @@ export class RoomView {
   last = 0;
   /** Entries the server no longer keeps, so they are not shown (they are in the log). */
   missed = 0;
+  /** This tab's own messages the closed gate holds, shown apart until they come back numbered. */
+  held: Held[] = [];
 
   /** A `joined` frame: the tab now shows this room, starting from what the frame replays. */
   joined({ room, entries, missed, last }: Extract<ServerFrame, { type: 'joined' }>): void {
+    // While the gate is closed the frame is empty (`last` 0); once open, it replays the held messages with their `seq`.
+    if (last > 0 || room !== this.room) this.held = [];
     const kept = room === this.room ? this.entries.filter((entry) => entry.seq <= last - entries.length) : [];
     this.room = room;
     this.entries = [...kept, ...entries].slice(-SHOWN_LIMIT);
@@ -34,6 +44,11 @@ export class RoomView {
     this.entries = [...this.entries.slice(-(SHOWN_LIMIT - 1)), entry];
     this.last = entry.seq;
     return 'show';
+  }
+
+  /** A message this tab just sent while the gate is closed. */
+  hold(message: Held): void {
+    this.held = [...this.held, message];
   }
 
   /** Where this tab left off, for the WebSocket URL when it reconnects. */
