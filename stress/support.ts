@@ -480,6 +480,8 @@ export interface RoomsOptions {
   connects?: { perSecond: number; burst: number };
   /** Connections one address may hold open; every stress client shares 127.0.0.1, so unlimited unless a test says otherwise. */
   maxConnectionsPerAddress?: number;
+  /** Log-ins per login and per address; every stress client shares 127.0.0.1, so unlimited unless a test says otherwise. */
+  logInLimits?: { perLogin: number; perAddress: number; windowMs: number; maxKeys: number };
 }
 
 /** What the stress tests use of a running lab 04 or 05 server. */
@@ -583,6 +585,9 @@ export const UNLIMITED = { perSecond: 1e9, burst: 1e9 };
 /** Every stress client connects from 127.0.0.1, and a crowd of them as one person in lab 03: no limit on connections. */
 export const NO_CONNECTION_LIMITS = { connects: UNLIMITED, maxConnectionsPerAddress: Infinity };
 
+/** Every stress client logs in from 127.0.0.1: no limit on log-ins (the crash check, with real processes, logs in from several addresses instead). */
+const NO_LOG_IN_LIMITS = { logInLimits: { perLogin: 1e9, perAddress: 1e9, windowMs: 60_000, maxKeys: 100_000 } };
+
 /**
  * The real server of lab 04 or 05 in a temporary folder (accounts and logs), with no rate limit
  * unless `options.rate` says otherwise; closed when the test ends. `seed` writes accounts into
@@ -593,7 +598,7 @@ export async function roomsServer(t: TestContext, lab: RoomsLab, options: Partia
   const logDir = join(dir, 'logs');
   const dataDir = join(dir, 'data');
   if (seed.length > 0) await seedAccounts(dataDir, seed);
-  const running = await lab.startServer({ port: 0, host: '127.0.0.1', logDir, dataDir, gate: 0 }, { rate: UNLIMITED, ...NO_CONNECTION_LIMITS, ...options });
+  const running = await lab.startServer({ port: 0, host: '127.0.0.1', logDir, dataDir, gate: 0 }, { rate: UNLIMITED, ...NO_CONNECTION_LIMITS, ...NO_LOG_IN_LIMITS, ...options });
   const server = { ...running, close: closeOnce(() => running.close()) };
   t.after(() => server.close());
   const url = server.urls[0]!;

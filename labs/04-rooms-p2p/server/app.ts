@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Sessions } from './accounts/sessions.ts';
 import type { AccountStore } from './accounts/store.ts';
 import { DIST_DIR } from './client-build.ts';
+import type { LogInLimit } from './core/log-in-limit.ts';
 import type { Throttle } from './core/throttle.ts';
 import { apiRoutes } from './routes/api.ts';
 import { rtcRoutes } from './routes/rtc.ts';
@@ -12,6 +13,8 @@ export interface AppOptions {
   accounts: AccountStore;
   sessions: Sessions;
   throttle: Throttle;
+  /** Log-ins per login and per address; a fresh {@link LogInLimit} if not given. */
+  logIns?: LogInLimit;
   /** The UDP port of the lab's STUN server, for the browsers' WebRTC settings; null for none. */
   stunPort?: number | null;
   /** The clock, in milliseconds; tests pass a fixed one. */
@@ -22,9 +25,9 @@ export interface AppOptions {
  * Builds the lab's Hono app: the accounts API under `/api`, and the web client that Vite built
  * into `client/dist`. The chat itself goes over the WebSocket at `/ws` (see `realtime/`).
  */
-export function createApp({ accounts, sessions, throttle, stunPort = null, now = Date.now }: AppOptions): Hono {
+export function createApp({ accounts, sessions, throttle, logIns, stunPort = null, now = Date.now }: AppOptions): Hono {
   const app = new Hono();
-  app.route('/api', apiRoutes({ accounts, sessions, throttle, now }));
+  app.route('/api', apiRoutes({ accounts, sessions, throttle, logIns, now }));
   app.route('/api/rtc', rtcRoutes(stunPort));
   app.use('/*', serveStatic({ root: DIST_DIR }));
   app.notFound(notFound);

@@ -4,6 +4,7 @@ import type { Sessions } from './accounts/sessions.ts';
 import type { AccountStore } from './accounts/store.ts';
 import { DIST_DIR } from './client-build.ts';
 import type { RegistrationLimit } from './core/registration-limit.ts';
+import type { LogInLimit } from './core/log-in-limit.ts';
 import type { Throttle } from './core/throttle.ts';
 import { apiRoutes } from './routes/api.ts';
 import { rtcRoutes } from './routes/rtc.ts';
@@ -13,6 +14,8 @@ export interface AppOptions {
   accounts: AccountStore;
   sessions: Sessions;
   throttle: Throttle;
+  /** Log-ins per login and per address; a fresh {@link LogInLimit} if not given. */
+  logIns?: LogInLimit;
   /** The UDP port of the lab's STUN server, for the browsers' WebRTC settings; null for none. */
   stunPort?: number | null;
   registrations: RegistrationLimit;
@@ -24,9 +27,9 @@ export interface AppOptions {
  * Builds the lab's Hono app: the accounts API under `/api`, and the web client that Vite built
  * into `client/dist`. The chat itself goes over the WebSocket at `/ws` (see `realtime/`).
  */
-export function createApp({ accounts, sessions, throttle, registrations, stunPort = null, now = Date.now }: AppOptions): Hono {
+export function createApp({ accounts, sessions, throttle, logIns, registrations, stunPort = null, now = Date.now }: AppOptions): Hono {
   const app = new Hono();
-  app.route('/api', apiRoutes({ accounts, sessions, throttle, registrations, now }));
+  app.route('/api', apiRoutes({ accounts, sessions, throttle, logIns, registrations, now }));
   app.route('/api/rtc', rtcRoutes(stunPort));
   app.use('/*', serveStatic({ root: DIST_DIR }));
   app.notFound(notFound);

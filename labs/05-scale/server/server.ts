@@ -11,6 +11,7 @@ import { ConfigError, LAB_SCRIPT, RATE_LIMIT, joinUrls, type Config } from './co
 import { Chat } from './core/chat.ts';
 import { eventLine } from './core/log-format.ts';
 import { RegistrationLimit } from './core/registration-limit.ts';
+import { LOG_IN_LIMITS, LogInLimit, type LogInLimits } from './core/log-in-limit.ts';
 import { Throttle } from './core/throttle.ts';
 import { LogFile } from './log-file.ts';
 import { startHeartbeat } from './realtime/heartbeat.ts';
@@ -56,6 +57,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** Connections one address may hold open at once, over HTTP: the benchmark raises it. */
   maxConnectionsPerAddress?: number;
+  /** Log-ins allowed per login and per address ({@link LOG_IN_LIMITS} unless given). */
+  logInLimits?: LogInLimits;
 }
 
 /** A lab server that is listening. */
@@ -79,7 +82,7 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   { now = () => new Date(), heartbeatMs = 30_000, maxBufferedBytes = MAX_BUFFERED_BYTES, connects = CONNECTS,
-    headersTimeoutMs = HEADERS_TIMEOUT_MS, maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS }: ServerOptions = {},
+    headersTimeoutMs = HEADERS_TIMEOUT_MS, maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS, logInLimits = LOG_IN_LIMITS }: ServerOptions = {},
 ): Promise<RunningServer> {
   await mkdir(config.logDir, { recursive: true });
   const accounts = await AccountStore.open(config.dataDir);
@@ -98,7 +101,7 @@ export async function startServer(
   const stun = stunPort === null ? undefined : await startStun(config.host, stunPort).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? new ConfigError(`UDP port ${stunPort} (STUN) is already in use: set STUN_PORT to another port, or STUN_PORT=off.`) : error;
   });
-  const app = createApp({ accounts, sessions, throttle: new Throttle(), registrations: new RegistrationLimit(), stunPort: stun?.port ?? null, now: () => now().getTime() });
+  const app = createApp({ accounts, sessions, throttle: new Throttle(), logIns: new LogInLimit(logInLimits), registrations: new RegistrationLimit(), stunPort: stun?.port ?? null, now: () => now().getTime() });
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions: silenceTimeouts(headersTimeoutMs) }) as Server;
   server.timeout = headersTimeoutMs; // a connection that sends nothing at all (a WebSocket turns this off: ws calls setTimeout(0))
   const cap = new AddressCap(maxConnectionsPerAddress);

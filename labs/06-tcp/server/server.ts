@@ -11,7 +11,7 @@ import { createApp } from './app.ts';
 import { ConfigError, LAB_SCRIPT, RATE_LIMIT, joinUrls, tcpPortFor, type Config } from './config.ts';
 import { Chat } from './core/chat.ts';
 import { eventLine } from './core/log-format.ts';
-import { LogInLimit } from './core/log-in-limit.ts';
+import { LOG_IN_LIMITS, LogInLimit, type LogInLimits } from './core/log-in-limit.ts';
 import { RegistrationLimit } from './core/registration-limit.ts';
 import { Throttle } from './core/throttle.ts';
 import { LogFile } from './log-file.ts';
@@ -66,6 +66,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** Connections one address may hold open at once, over HTTP and over TCP (each port its own count): the benchmark raises it. */
   maxConnectionsPerAddress?: number;
+  /** Log-ins allowed per login and per address ({@link LOG_IN_LIMITS} unless given). */
+  logInLimits?: LogInLimits;
 }
 
 /** Five quiet minutes before a terminal is asked whether it is still there. */
@@ -108,7 +110,7 @@ export async function startServer(
     tcpKeepAliveMs = TCP_KEEP_ALIVE_MS,
     connects = CONNECTS,
     headersTimeoutMs = HEADERS_TIMEOUT_MS,
-    maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS,
+    maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS, logInLimits = LOG_IN_LIMITS,
   }: ServerOptions = {},
 ): Promise<RunningServer> {
   await mkdir(config.logDir, { recursive: true });
@@ -125,7 +127,7 @@ export async function startServer(
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const stopHeartbeat = startHeartbeat(wss, () => webSockets(hub.clients()), heartbeatMs);
   const throttle = new Throttle();
-  const logIns = new LogInLimit();
+  const logIns = new LogInLimit(logInLimits);
   const { stunPort = config.port } = config;
   const stun = stunPort === null ? undefined : await startStun(config.host, stunPort).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? new ConfigError(`UDP port ${stunPort} (STUN) is already in use: set STUN_PORT to another port, or STUN_PORT=off.`) : error;
