@@ -371,11 +371,15 @@ async function floodScenario(t: TestContext, lab: RealtimeLab) {
   assert.match(result.firstError ?? '', new RegExp(`^Slow down: at most ${rate.perSecond} `));
 }
 
-/** Lab 03 with its real rate limit: three pairs of windows, the flooder another user window, from another address (lab 03 counts frames per role and address). */
+/**
+ * Lab 03 with its real rate limit: three pairs of windows and the flooder, another user window,
+ * each from an address of its own: lab 03 counts frames per role and address, so windows from one
+ * address would share one budget.
+ */
 async function floodStage03(t: TestContext, lab: RealtimeLab) {
   const { url, open } = await lab03(t, { rate: lab.rate });
   const pairs: { from: Stream; to: Stream; tag: string }[] = [];
-  for (let i = 0; i < 3; i++) pairs.push({ from: await open('user'), to: await open('agent'), tag: `probe${i}` });
+  for (let i = 0; i < 3; i++) pairs.push({ from: await open('user', '', `127.0.0.${10 + i}`), to: await open('agent'), tag: `probe${i}` });
   return { url, pairs, target: { query: 'role=user', localAddress: '127.0.0.2' } };
 }
 

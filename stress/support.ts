@@ -274,9 +274,12 @@ export class Stream {
     this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
   }
 
-  /** Opens `/ws?query` (with a cookie for labs 04 and 05) and resolves once the socket is open. */
-  static async open(url: string, query = '', headers: Record<string, string> = {}): Promise<Stream> {
-    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}ws${query ? `?${query}` : ''}`, { headers });
+  /**
+   * Opens `/ws?query` (with a cookie for labs 04 and 05), from `localAddress` if given (another
+   * loopback address is another person to lab 03), and resolves once the socket is open.
+   */
+  static async open(url: string, query = '', headers: Record<string, string> = {}, localAddress?: string): Promise<Stream> {
+    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}ws${query ? `?${query}` : ''}`, { headers, localAddress });
     const stream = new Stream(socket);
     const refused = once(socket, 'unexpected-response').then(([request, response]) => {
       request.destroy();
@@ -571,8 +574,8 @@ export async function lab03(t: TestContext, options: server03.ServerOptions = {}
   const server = { ...running, close: closeOnce(running.close) };
   t.after(() => server.close());
   const url = server.urls[0]!;
-  const open = async (role: 'user' | 'agent', query = '') => {
-    const stream = await Stream.open(url, `role=${role}${query ? `&${query}` : ''}`);
+  const open = async (role: 'user' | 'agent', query = '', localAddress?: string) => {
+    const stream = await Stream.open(url, `role=${role}${query ? `&${query}` : ''}`, {}, localAddress);
     t.after(() => stream.close());
     return stream;
   };
