@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Chat, SIGNAL_RATE, USERS_RATE, type ConnId, type Effects } from '../server/core/chat.ts';
+import { Chat, PAIR_SIGNAL_RATE, SIGNAL_RATE, USERS_RATE, type ConnId, type Effects } from '../server/core/chat.ts';
 import { MAX_ROOMS, MAX_ROOMS_PER_PERSON, REPLACED, USERS_PAGE, type ServerFrame } from '../shared/protocol.ts';
 
 const people = ['alice', 'bob', 'carol', 'dave'].map((login) => ({ login, firstName: login.toUpperCase(), lastName: 'Test' }));
@@ -280,15 +280,26 @@ describe('04 rooms-p2p: chat core', () => {
 
   it(`relays at most ${SIGNAL_RATE.burst} signals at once and ${SIGNAL_RATE.perSecond} a second from one person, to whomever`, () => {
     const chat = lobby();
+    const peers = Array.from({ length: 60 }, (_, i) => `peer${i}`);
+    peers.forEach((login, i) => chat.connect(10 + i, login, T));
     const data = { kind: 'candidate', candidate: null } as const;
-    const relayed = (from: ConnId, time: number, count: number) =>
-      Array.from({ length: count }, (_, i) => chat.signal(from, i % 2 ? 'bob' : 'carol', data, time)).filter((fx) => !error(fx)).length;
-    assert.equal(relayed(1, T, 100), SIGNAL_RATE.burst);
+    const relayed = (from: ConnId, time: number, count: number) => peers.slice(0, count).filter((to) => !error(chat.signal(from, to, data, time))).length;
+    assert.equal(relayed(1, T, 60), SIGNAL_RATE.burst, 'one signal to each of 60 people');
     const refused = error(chat.signal(1, 'bob', data, T))!;
     assert.equal(refused.code, 'rate-limited');
     assert.match(refused.message, new RegExp(`at most ${SIGNAL_RATE.perSecond} signals a second`));
-    assert.equal(relayed(1, T + 1000, 100), SIGNAL_RATE.perSecond, 'a second later');
+    assert.equal(relayed(1, T + 1000, 60), SIGNAL_RATE.perSecond, 'a second later');
     assert.equal(relayed(2, T + 1000, 1), 1, 'others have their own');
+  });
+
+  it(`relays at most ${PAIR_SIGNAL_RATE.burst} signals at once and ${PAIR_SIGNAL_RATE.perSecond} a second to any one person`, () => {
+    const chat = lobby();
+    const data = { kind: 'candidate', candidate: null } as const;
+    const relayed = (to: string, time: number, count: number) => Array.from({ length: count }, () => chat.signal(1, to, data, time)).filter((fx) => !error(fx)).length;
+    assert.equal(relayed('bob', T, 100), PAIR_SIGNAL_RATE.burst);
+    assert.match(error(chat.signal(1, 'bob', data, T))!.message, new RegExp(`at most ${PAIR_SIGNAL_RATE.perSecond} signals a second to bob`));
+    assert.equal(relayed('carol', T, 1), 1, 'the rest of the sender\'s budget still reaches someone else');
+    assert.equal(relayed('bob', T + 1000, 100), PAIR_SIGNAL_RATE.perSecond, 'a second later');
   });
 });
 

@@ -6,7 +6,7 @@ import { tempDir } from '@chat-lab/test-support';
 import WebSocket from 'ws';
 import { estimateOffset, type Probe } from '../client/src/lib/clock.ts';
 import { parseLine } from '../server/core/log-format.ts';
-import { SIGNAL_RATE } from '../server/core/chat.ts';
+import { PAIR_SIGNAL_RATE } from '../server/core/chat.ts';
 import { startServer, type ServerOptions } from '../server/server.ts';
 import { MAX_ROOMS_PER_PERSON, MAX_SDP_LENGTH } from '../shared/protocol.ts';
 import { TestClient, connectSilently, signUp } from './ws-client.ts';
@@ -165,15 +165,15 @@ describe('05 scale: real server with ws clients', () => {
     assert.equal((await ann.next('error')).code, 'user-offline');
   });
 
-  it(`cuts a signaling flood at its sender (${SIGNAL_RATE.burst} at once); the target stays connected and keeps getting its room`, async (t) => {
+  it(`cuts a signaling flood at its sender (${PAIR_SIGNAL_RATE.burst} at once to one person); the target stays connected and keeps getting its room`, async (t) => {
     const { join } = await start(t, { now: () => new Date(Date.UTC(2026, 10, 22, 13, 3, 7)) });
     const [ann, ben] = [await join('ann'), await join('ben')];
     const flood = 500;
     for (let i = 0; i < flood; i++) ann.send({ type: 'signal', to: 'ben', data: { kind: 'offer', sdp: BIGGEST_OFFER } });
     ann.send({ type: 'send', text: 'after the flood' });
     assert.deepEqual((await ben.messages(1)).map((entry) => entry.text), ['after the flood']);
-    assert.equal(ben.frames.filter((frame) => frame.type === 'signal').length, SIGNAL_RATE.burst);
-    assert.equal(ann.frames.filter((frame) => frame.type === 'error' && frame.code === 'rate-limited').length, flood - SIGNAL_RATE.burst);
+    assert.equal(ben.frames.filter((frame) => frame.type === 'signal').length, PAIR_SIGNAL_RATE.burst);
+    assert.equal(ann.frames.filter((frame) => frame.type === 'error' && frame.code === 'rate-limited').length, flood - PAIR_SIGNAL_RATE.burst);
     assert.equal(ben.socket.readyState, WebSocket.OPEN);
   });
 
@@ -189,12 +189,12 @@ describe('05 scale: real server with ws clients', () => {
     let senders = 0;
     while (busy === 0 && !dropped && senders < 40) {
       const sender = await join(`sender${senders++}`);
-      for (let i = 0; i < SIGNAL_RATE.burst; i++) sender.send({ type: 'signal', to: 'cat', data: { kind: 'offer', sdp: BIGGEST_OFFER } });
+      for (let i = 0; i < PAIR_SIGNAL_RATE.burst; i++) sender.send({ type: 'signal', to: 'cat', data: { kind: 'offer', sdp: BIGGEST_OFFER } });
       sender.send({ type: 'time', id: 1 });
       await sender.next('time');
       busy = sender.frames.filter((frame) => frame.type === 'error' && frame.code === 'peer-busy').length;
     }
-    assert.equal(dropped, false, `cat was dropped after ${senders} senders of ${SIGNAL_RATE.burst} offers of ${MAX_SDP_LENGTH / 1024} KiB`);
+    assert.equal(dropped, false, `cat was dropped after ${senders} senders of ${PAIR_SIGNAL_RATE.burst} offers of ${MAX_SDP_LENGTH / 1024} KiB`);
     assert.ok(busy > 0, `no sender was told cat is busy after ${senders} senders`);
   });
 

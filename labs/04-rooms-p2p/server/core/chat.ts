@@ -51,6 +51,9 @@ export const HISTORY_LIMIT = 500;
 /** Signals one person may send: opening a link takes about 5 (an offer or answer, a few candidates). */
 export const SIGNAL_RATE = { perSecond: 20, burst: 40 };
 
+/** Signals one person may send to one other: opening a link takes a dozen, so a flood aimed at one person stops here first. */
+export const PAIR_SIGNAL_RATE = { perSecond: 10, burst: 20 };
+
 /** Lists of people one person may ask for: each answer reads every account, so a few a second in all is plenty. */
 export const USERS_RATE = { perSecond: 1, burst: 5 };
 
@@ -68,6 +71,8 @@ interface Member {
   room: Room;
   /** Made at the first signal they send. */
   signals?: RateLimit;
+  /** Made at the first signal to each person, by their login. */
+  pairs?: Map<string, RateLimit>;
   /** Made at the first list of people they ask for. */
   asks?: RateLimit;
 }
@@ -236,13 +241,20 @@ export class Chat {
 
   /**
    * WebRTC signaling for another online person, stamped with the sender's real login. Each
-   * person may send {@link SIGNAL_RATE}: a flood is refused at its sender.
+   * person may send {@link SIGNAL_RATE}, and {@link PAIR_SIGNAL_RATE} to any one person: a flood
+   * is refused at its sender.
    */
   signal(conn: ConnId, to: string, data: SignalData, time: number): Effects {
     const member = this.#byConn.get(conn);
     if (!member) return effects();
     const target = this.#members.get(key(to));
     if (!target || target === member) return this.#refuse(conn, 'user-offline', target ? 'That is you.' : `${to} is not online.`, to);
+    const pairs = (member.pairs ??= new Map());
+    const pair = pairs.get(target.login) ?? new RateLimit(PAIR_SIGNAL_RATE.perSecond, PAIR_SIGNAL_RATE.burst, time);
+    pairs.set(target.login, pair);
+    if (!pair.take(time)) {
+      return this.#refuse(conn, 'rate-limited', `Slow down: at most ${PAIR_SIGNAL_RATE.perSecond} signals a second to ${target.login}. That one was not relayed.`);
+    }
     member.signals ??= new RateLimit(SIGNAL_RATE.perSecond, SIGNAL_RATE.burst, time);
     if (!member.signals.take(time)) {
       return this.#refuse(conn, 'rate-limited', `Slow down: at most ${SIGNAL_RATE.perSecond} signals a second. That one was not relayed.`);
