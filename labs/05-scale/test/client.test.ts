@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { reconnectDelay } from '../client/src/lib/backoff.ts';
 import { estimateOffset } from '../client/src/lib/clock.ts';
 import { peopleLine, roomsLine, signedDuration } from '../client/src/lib/format.ts';
+import { inviteUrl } from '../client/src/lib/invite.ts';
 import { collapseComings } from '../client/src/lib/notices.ts';
 import { PrivateSequencer, REORDER_WINDOW, parsePrivateMessage } from '../client/src/lib/private-seq.ts';
 import { RoomView, SHOWN_LIMIT } from '../client/src/lib/room-view.ts';
@@ -14,6 +15,13 @@ const notice = (seq: number, text: string): Entry => ({ room: 'lobby', seq, time
 const joined = (room: string, entries: Entry[], last: number, missed = 0) => ({ type: 'joined' as const, room, entries, missed, last });
 
 describe('05 scale: browser modules', () => {
+  it('invites others to the address the page was opened at, never to localhost', () => {
+    const at = (url: string) => inviteUrl(new URL(url));
+    assert.equal(at('http://192.168.1.20:3000/chat'), 'http://192.168.1.20:3000/');
+    assert.equal(at('http://lab-pc.local:3000/'), 'http://lab-pc.local:3000/');
+    for (const own of ['http://localhost:3000/', 'http://127.0.0.1:3000/', 'http://[::1]:3000/']) assert.equal(at(own), undefined, own);
+  });
+
   it('shows a room from its joined frame, then live entries in order; drops duplicates and spots gaps', () => {
     const view = new RoomView();
     view.joined(joined('lobby', [entry('lobby', 1), entry('lobby', 2)], 2));

@@ -561,6 +561,10 @@ describe('06 tcp: private messages on a classroom LAN', () => {
     await sendPrivate(ada.page, 'bob', 'found you, across the campus Wi-Fi');
     await privateLines(bob.page, 'ada').filter({ hasText: 'found you, across the campus Wi-Fi' }).waitFor();
     t.diagnostic(`the link opened and the first message arrived ${Math.round(performance.now() - start)} ms after Enter`);
+    await bob.page.getByText('Invite someone').click();
+    const origin = new URL(bob.page.url()).origin;
+    await bob.page.getByRole('img', { name: `QR code of ${origin}/` }).waitFor();
+    assert.equal(await ada.page.getByRole('img', { name: /^QR code of / }).count(), 0, 'folded until asked for');
     assert.deepEqual([...ada.frames, ...bob.frames].filter((frame) => frame.includes('campus Wi-Fi')), [], 'no WebSocket frame carries it');
     assertNoPageErrors(ada, bob);
   });

@@ -11,6 +11,7 @@ import { RoomController } from '../controllers/room-controller.ts';
 import { api } from '../lib/api.ts';
 import { clockTime, signedDuration } from '../lib/format.ts';
 import './chat-composer.ts';
+import './invite-qr.ts';
 import './message-list.ts';
 import './private-panel.ts';
 import './room-list.ts';
@@ -81,6 +82,7 @@ export class ChatScreen extends LitElement {
           ${this.drawer ? html`<button class="quiet" @click=${() => (this.drawer = false)}>Close</button>` : nothing}
           <room-list .rooms=${room.rooms} current=${room.view.room} me=${me}></room-list>
           <user-list .users=${room.users} me=${me} page=${room.people.page} pages=${room.people.pages} online=${room.people.online} total=${room.people.total}></user-list>
+          <invite-qr></invite-qr>
         </aside>
         <main>
           ${room.gate && !room.gate.open
