@@ -6,6 +6,12 @@ import { RoomView } from '../lib/room-view.ts';
 import type { ConnectionController, ConnectionListener } from './connection-controller.ts';
 import type { NoticeController } from './notice-controller.ts';
 
+/** How long the people list waits after someone came or went before it asks again. */
+const PEOPLE_REASK_MS = 2000;
+
+/** How many people the room list counts, in every room. */
+const online = (rooms: RoomInfo[]) => rooms.reduce((sum, room) => sum + room.members, 0);
+
 /**
  * What the server says about the chat: the room this tab is in and its entries (in `seq` order,
  * see `lib/room-view.ts`; on a gap the connection resyncs), the rooms with their counts, the
@@ -23,6 +29,9 @@ export class RoomController implements ReactiveController, ConnectionListener {
   #asked: 'list' | 'users' | undefined;
   /** The login the server welcomed this tab as. */
   #me = '';
+  /** How many people the room list counts online: when it changes, the people are asked for again. */
+  #online = 0;
+  #reask: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     host: ReactiveControllerHost,
@@ -35,6 +44,8 @@ export class RoomController implements ReactiveController, ConnectionListener {
 
   hostDisconnected(): void {
     this.#asked = undefined;
+    clearTimeout(this.#reask);
+    this.#reask = undefined;
   }
 
   /** A line typed in the message box (a message or a `#` command), sent as typed: the server reads it. */
@@ -50,8 +61,9 @@ export class RoomController implements ReactiveController, ConnectionListener {
   }
 
   /**
-   * Asks for a page of the people. Only on arrival and when the person asks: each answer costs the
-   * server a read of every account, so a page that asked by itself, in every tab, would cost it most.
+   * Asks for a page of the people: on arrival, when the person asks, and when someone came or
+   * went (at most every {@link PEOPLE_REASK_MS}). Each answer costs the server a read of every
+   * account, so a page that asked at every room list, in every tab, would cost it most.
    */
   askPeople(page = this.people.page): void {
     this.command({ name: 'users', page });
@@ -67,6 +79,7 @@ export class RoomController implements ReactiveController, ConnectionListener {
       case 'welcome':
         this.#me = frame.you;
         this.rooms = frame.rooms;
+        this.#online = online(frame.rooms);
         this.gate = frame.gate;
         this.askPeople();
         break;
@@ -79,6 +92,7 @@ export class RoomController implements ReactiveController, ConnectionListener {
       case 'rooms':
         this.rooms = frame.rooms;
         if (this.#answered('list')) this.notice.show(roomsLine(frame.rooms), false);
+        if (online(frame.rooms) !== this.#online) this.#peopleChanged(online(frame.rooms));
         break;
       case 'users': {
         const { users, page, pages, online, total } = frame;
@@ -98,6 +112,14 @@ export class RoomController implements ReactiveController, ConnectionListener {
         if (frame.to === undefined) this.notice.show(frame.message, true);
         break;
     }
+  }
+
+  #peopleChanged(count: number): void {
+    this.#online = count;
+    this.#reask ??= setTimeout(() => {
+      this.#reask = undefined;
+      this.askPeople();
+    }, PEOPLE_REASK_MS);
   }
 
   #answered(command: 'list' | 'users'): boolean {
