@@ -11,7 +11,10 @@ import { TestClient, signUp } from '../test/ws-client.ts';
 async function start(t: TestContext, gate = 0) {
   const dir = await tempDir(t, 'lab06-exercise-me');
   const server = await startServer({ port: 0, host: '127.0.0.1', logDir: `${dir}/logs`, dataDir: `${dir}/data`, gate, rateLimit: 1000 });
-  t.after(() => server.close());
+  let closing: Promise<void> | undefined;
+  /** Stops the server once; its log is then fully written. */
+  const stop = () => (closing ??= server.close());
+  t.after(stop);
   const url = server.urls[0]!;
   const browser = async (login: string) => {
     const client = await TestClient.connect(url, await signUp(url, login));
@@ -24,7 +27,7 @@ async function start(t: TestContext, gate = 0) {
     t.after(() => client.socket.destroy());
     return client;
   };
-  return { server, browser, terminal };
+  return { server, stop, browser, terminal };
 }
 
 describe('06 tcp exercise 1: A #me action line', () => {
@@ -54,7 +57,7 @@ describe('06 tcp exercise 1: A #me action line', () => {
   });
 
   it('works from a browser too, and the log writes it as a notice', async (t) => {
-    const { server, browser, terminal } = await start(t);
+    const { server, stop, browser, terminal } = await start(t);
     const ben = await browser('ben');
     const ana = await terminal('ana');
     await ben.next('entry', ({ entry }) => entry.text === 'ana joined');
@@ -64,6 +67,7 @@ describe('06 tcp exercise 1: A #me action line', () => {
     const line = ana.lines.find((text) => text.includes('shrugs'));
     assert.ok(line, 'The terminal never got "#me shrugs" sent from a browser (it should come before "then speaks").');
     assert.equal(ENTRY_LINE.exec(line)?.[5], 'ben shrugs', `"#me shrugs" from a browser should reach the terminal as "* ben shrugs"; it got: ${line}`);
+    await stop(); // the log is written in batches: stopping the server writes what waits
     const log = await readFile(await server.logPath, 'utf8');
     assert.match(log, /#lobby \* ben shrugs\n/, 'The log should have the action as a notice line: "… #lobby * ben shrugs".');
   });
