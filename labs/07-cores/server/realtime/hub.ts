@@ -1,0 +1,219 @@
+import { EventEmitter } from 'node:events';
+import { LOGGED_OUT, type ErrorCode, type Parsed, type ServerFrame } from '../../shared/protocol.ts';
+import { loginKey } from '../core/accounts.ts';
+import type { Chat, Effects, Resume } from '../core/chat.ts';
+import { logLine } from '../core/log-format.ts';
+import { RateLimits, type RateLimit } from '../core/rate-limit.ts';
+import type { LogFile } from '../log-file.ts';
+import { Flusher } from './outbox.ts';
+
+/** Room lists changed within this window are sent once, not once per change. */
+const ROOMS_BATCH_MS = 50;
+
+/** …and a crowd waits longer, so that room lists never cost more than this many frames a second in all. */
+const ROOMS_FRAMES_PER_SECOND = 10_000;
+
+export interface HubOptions {
+  /** The chat, whose connections are the hub's records of them. */
+  chat: Chat<Client>;
+  /** This run's log. */
+  log: LogFile;
+  now: () => Date;
+  /** A client whose unsent data passes this many bytes has stopped reading: it is dropped. */
+  maxBufferedBytes: number;
+  /** Frames a person may send, over all their connections and both transports: `perSecond` on average, `burst` at once. */
+  rate: { perSecond: number; burst: number };
+  /** Connections a person may open, over both transports: `perSecond` on average, `burst` at once. */
+  connects: { perSecond: number; burst: number };
+}
+
+interface HubEvents {
+  drop: [login: string, reason: string];
+  'log-error': [error: Error];
+}
+
+/**
+ * The connected clients around the pure {@link Chat}, whatever carries them (a WebSocket, see
+ * `ws-connection.ts`, or a TCP stream of lines, see `tcp/`): it turns their frames into chat
+ * steps and carries out their effects: frames handed to each recipient, which encodes each one
+ * once for its transport however many it goes to; entries appended to the log; connections closed.
+ */
+export class Hub extends EventEmitter<HubEvents> {
+  readonly #clients = new Set<Client>();
+  /** Sends what each connection was given during one turn, together at the end of it. */
+  readonly flusher = new Flusher();
+  /** Frames and connections are counted per person (their login), so that reconnecting refills nothing. */
+  readonly #rates: RateLimits;
+  readonly #connects: RateLimits;
+  #roomsTimer: NodeJS.Timeout | undefined;
+  #closing = false;
+
+  constructor(private readonly options: HubOptions) {
+    super();
+    this.#rates = new RateLimits(options.rate.perSecond, options.rate.burst);
+    this.#connects = new RateLimits(options.connects.perSecond, options.connects.burst);
+  }
+
+  /**
+   * May `login` open one more connection now, over either transport? Returns 0 if so, or how
+   * many seconds to wait. Each connection replaces the person's last one and costs a `joined`
+   * frame with the room's history, so a loop of them is refused.
+   */
+  mayConnect(login: string): number {
+    return this.#connects.take(loginKey(login), this.#time()) ? 0 : Math.ceil(1 / this.#connects.perSecond);
+  }
+
+  /** Takes a logged-in client that just connected, over either transport; `resume` says where it left off. */
+  join(client: Client, resume: Resume): void {
+    if (this.#closing) return client.close(1001, 'server stopping');
+    this.#clients.add(client);
+    this.#apply(this.options.chat.connect(client, client.login, this.#time(), resume));
+  }
+
+  /** Every connected client. */
+  clients(): Iterable<Client> {
+    return this.#clients;
+  }
+
+  /** Closes with 4001 the connections opened with this session, when it is logged out; the person's other sessions and terminals keep theirs. */
+  disconnect(session: string, reason: string): void {
+    for (const client of this.#clients) {
+      if (client.session === session) client.close(LOGGED_OUT, reason);
+    }
+  }
+
+  /**
+   * Says goodbye to every client with 1001 (cutting off, after a second, any that does not
+   * answer), then flushes and closes the log.
+   */
+  async close(): Promise<void> {
+    this.#closing = true;
+    clearTimeout(this.#roomsTimer);
+    this.flusher.flushAll();
+    await closeAll([...this.#clients]);
+    await this.options.log.close();
+  }
+
+  /** A frame (or a line, over TCP) from `client`, as its transport read it: a frame, or what is wrong with it. */
+  receive(client: Client, parsed: Parsed): void {
+    if (this.#closing) return;
+    const { chat } = this.options;
+    const time = this.#time();
+    client.limit ??= this.#rates.bucket(loginKey(client.login), time);
+    if (!client.limit.take(time)) {
+      const { perSecond } = this.options.rate;
+      return this.#refuse(client, 'rate-limited', `Slow down: at most ${perSecond} frames a second. That one was not sent.`);
+    }
+    if (!parsed.ok) return this.#refuse(client, parsed.code, parsed.message);
+    const { frame } = parsed;
+    switch (frame.type) {
+      case 'send':
+        return this.#apply(chat.say(client, frame.text, time));
+      case 'command':
+        return this.#apply(chat.command(client, frame.command, time));
+      case 'signal':
+        return this.#signal(client, chat.signal(client, frame.to, frame.data, time));
+      case 'time':
+        return this.#send([client], { type: 'time', id: frame.id, server: time });
+    }
+  }
+
+  /** `client`'s connection closed, whatever closed it. */
+  leave(client: Client): void {
+    if (!this.#clients.delete(client)) return;
+    if (!this.#closing) this.#apply(this.options.chat.disconnect(client, this.#time()));
+  }
+
+  /**
+   * Signaling goes from browser to browser: someone on a terminal has no WebRTC to answer with.
+   * And it is relayed only to someone who keeps up: it must never be what fills a client's backlog
+   * and gets them dropped (see {@link Hub.#send}), whoever floods them. Past a quarter of
+   * `maxBufferedBytes`, the sender is told to try again instead.
+   */
+  #signal(client: Client, fx: Effects<Client>): void {
+    const peer = fx.send[0]?.frame.type === 'signal' ? fx.send[0].to[0] : undefined;
+    if (peer?.transport === 'tcp') {
+      return this.#refuse(client, 'terminal-user', `${peer.login} is on a terminal: private messages need both of you in a browser.`);
+    }
+    if (peer && peer.backlog > this.options.maxBufferedBytes / 4) {
+      return this.#refuse(client, 'peer-busy', `${peer.login} is not keeping up with what they receive: try again in a moment.`);
+    }
+    this.#apply(fx);
+  }
+
+  #apply({ send, log, close, roomsChanged }: Effects<Client>): void {
+    for (const { to, frame } of send) this.#send(to, frame);
+    for (const entry of log) this.options.log.append(logLine(entry)).catch((error: Error) => this.emit('log-error', error));
+    for (const { conn, code, reason } of close) conn.close(code, reason);
+    if (roomsChanged) this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), this.#roomsBatchMs());
+  }
+
+  /** 50 ms, or longer for more than 500 people: 5000 people get a room list every 500 ms. */
+  #roomsBatchMs(): number {
+    return Math.max(ROOMS_BATCH_MS, (this.#clients.size / ROOMS_FRAMES_PER_SECOND) * 1000);
+  }
+
+  #sendRooms(): void {
+    this.#roomsTimer = undefined;
+    this.#send([...this.#clients], { type: 'rooms', rooms: this.options.chat.rooms() });
+  }
+
+  #refuse(client: Client, code: ErrorCode, message: string): void {
+    this.#send([client], { type: 'error', code, message });
+  }
+
+  /** Hands `frame` to each open connection in `to`; one that stopped reading is dropped instead. */
+  #send(to: Client[], frame: ServerFrame): void {
+    for (const client of to) {
+      if (!client.open) continue;
+      if (client.backlog > this.options.maxBufferedBytes) {
+        client.cutOff('it stopped reading');
+        this.emit('drop', client.login, 'it stopped reading');
+      } else {
+        client.send(frame);
+      }
+    }
+  }
+
+  #time(): number {
+    return this.options.now().getTime();
+  }
+}
+
+/**
+ * One connection as the hub sees it, whatever carries it: a WebSocket (`ws-connection.ts`) or a
+ * TCP stream of lines (`tcp/connection.ts`). It is also the chat's handle for the connection.
+ */
+export interface Client {
+  readonly login: string;
+  readonly transport: 'websocket' | 'tcp';
+  /** The web session (its token) a WebSocket was opened with; none for a terminal, which logs in on its own connection. */
+  readonly session?: string;
+  /**
+   * The person's bucket, shared by all their connections on both transports, looked up at the
+   * first frame: a bucket starts full, so it is the same, and those who only read keep none.
+   */
+  limit: RateLimit | undefined;
+  /** False once the connection is closing or was cut off: nothing more goes out. */
+  readonly open: boolean;
+  /** Bytes not sent yet: a client that stops reading lets them pile up. */
+  readonly backlog: number;
+  /** Queues `frame`, encoded for this transport, to go out at the end of this turn. */
+  send(frame: ServerFrame): void;
+  /** Sends what waits, then closes, saying why: a WebSocket close frame, or a last line over TCP. */
+  close(code: number, reason: string): void;
+  /** Ends the connection at once, dropping what waits. */
+  cutOff(reason: string): void;
+  /** Resolves once the connection is closed. */
+  whenClosed(): Promise<void>;
+}
+
+/** How long a client may take to answer the server's close before it is cut off. */
+const CLOSE_TIMEOUT_MS = 1000;
+
+function closeAll(clients: Client[]): Promise<unknown> {
+  const cutOff = setTimeout(() => clients.forEach((client) => client.cutOff('server stopping')), CLOSE_TIMEOUT_MS);
+  const closed = clients.map((client) => client.whenClosed());
+  for (const client of clients) client.close(1001, 'server stopping');
+  return Promise.all(closed).finally(() => clearTimeout(cutOff));
+}
