@@ -1,7 +1,8 @@
 /**
  * Draws the two-windows pictures of labs 01, 02 and 03 (`labs/0N-…/docs/two-windows.png`): the
  * user and the agent window side by side, 960×640, from each lab's real server on a free port,
- * with a made-up conversation in a temporary log folder.
+ * with a made-up conversation in a temporary log folder. Then the same in Spanish and in
+ * Portuguese (`two-windows-es.png`, `two-windows-pt.png`), from a browser set to `es-CL` or `pt-BR`.
  *
  *   npx tsx scripts/screenshots.ts
  *
@@ -22,53 +23,101 @@ const HEIGHT = 640;
 const WINDOW = { width: 460, height: 598 };
 
 const REPO = new URL('..', import.meta.url).pathname;
-const USER_LOG_01 = ['2026-11-22 14:03:30 <user> Hi! My order #1042 has not arrived yet.', '2026-11-22 14:04:16 <user> Hello? Is anyone there?'];
-const AGENT_LOG_01 = [
-  '2026-11-22 14:03:53 <agent> Hello, this is Sam from support. How can I help?',
-  '2026-11-22 14:04:39 <agent> Anyone there? I can only see my own messages…',
-];
-const CHAT_LOG_02 = [
-  '2026-11-22 14:03:30 <user> Hi! My order #1042 has not arrived yet.',
-  '2026-11-22 14:03:53 <agent> Hello, this is Sam from support. Let me look that up.',
-  '2026-11-22 14:04:16 <agent> It left our warehouse on Friday: it should reach you tomorrow.',
-  '2026-11-22 14:04:39 <user> Great, thank you! <3',
-  '2026-11-22 14:05:02 * user ended the chat',
-];
+
+/** The made-up conversation, in each language; the log's own words (events) stay in English. */
+const SAID = {
+  en: {
+    locale: 'en-US',
+    windows: ['user window', 'agent window'],
+    order: 'Hi! My order #1042 has not arrived yet.',
+    anyone: 'Hello? Is anyone there?',
+    hello: 'Hello, this is Sam from support. How can I help?',
+    alone: 'Anyone there? I can only see my own messages…',
+    lookUp: 'Hello, this is Sam from support. Let me look that up.',
+    friday: 'It left our warehouse on Friday: it should reach you tomorrow.',
+    thanks: 'Great, thank you! <3',
+    typing: 'Great, thanks!',
+  },
+  es: {
+    locale: 'es-CL',
+    windows: ['ventana del usuario', 'ventana del agente'],
+    order: '¡Hola! Mi pedido #1042 todavía no llega.',
+    anyone: '¿Hola? ¿Hay alguien ahí?',
+    hello: 'Hola, soy Sam, de soporte. ¿En qué te puedo ayudar?',
+    alone: '¿Hay alguien? Solo veo mis propios mensajes…',
+    lookUp: 'Hola, soy Sam, de soporte. Déjame revisarlo.',
+    friday: 'Salió de nuestra bodega el viernes: debería llegarte mañana.',
+    thanks: '¡Genial, muchas gracias! <3',
+    typing: '¡Genial, gracias!',
+  },
+  pt: {
+    locale: 'pt-BR',
+    windows: ['janela do usuário', 'janela do atendente'],
+    order: 'Oi! Meu pedido #1042 ainda não chegou.',
+    anyone: 'Alô? Tem alguém aí?',
+    hello: 'Olá, aqui é a Sam, do suporte. Como posso ajudar?',
+    alone: 'Alguém aí? Só vejo as minhas próprias mensagens…',
+    lookUp: 'Olá, aqui é a Sam, do suporte. Vou verificar.',
+    friday: 'Saiu do nosso depósito na sexta: deve chegar amanhã.',
+    thanks: 'Ótimo, muito obrigado! <3',
+    typing: 'Ótimo, obrigado!',
+  },
+};
+type Said = (typeof SAID)['en'];
+type Language = keyof typeof SAID;
 
 const executablePath = findChromium();
 if (!executablePath) throw new Error('No Chromium found: install the chromium package or set CHROMIUM_PATH.');
 const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 try {
-  await lab01(browser);
-  await lab02(browser);
-  await lab03(browser);
+  for (const lang of Object.keys(SAID) as Language[]) {
+    await lab01(browser, lang);
+    await lab02(browser, lang);
+    await lab03(browser, lang);
+  }
 } finally {
   await browser.close();
 }
 
-async function lab01(browser: Browser) {
+/** `docs/two-windows.png` in English, `docs/two-windows-es.png` in Spanish… */
+function picture(lab: string, lang: Language): string {
+  return `labs/${lab}/docs/two-windows${lang === 'en' ? '' : `-${lang}`}.png`;
+}
+
+async function lab01(browser: Browser, lang: Language) {
+  const said = SAID[lang];
   await withLogDir(async (logDir) => {
-    await writeFile(join(logDir, 'user.log'), lines(USER_LOG_01));
-    await writeFile(join(logDir, 'agent.log'), lines(AGENT_LOG_01));
+    await writeFile(join(logDir, 'user.log'), lines([`2026-11-22 14:03:30 <user> ${said.order}`, `2026-11-22 14:04:16 <user> ${said.anyone}`]));
+    await writeFile(join(logDir, 'agent.log'), lines([`2026-11-22 14:03:53 <agent> ${said.hello}`, `2026-11-22 14:04:39 <agent> ${said.alone}`]));
     const server = await startLab01({ port: 0, host: '127.0.0.1', logDir });
     try {
-      const [user, agent] = await openWindows(browser, server.urls[0]!);
-      await Promise.all([user, agent].map((page) => page.getByLabel('Message').blur()));
-      await save(browser, user, agent, 'labs/01-static/docs/two-windows.png');
+      const [user, agent] = await openWindows(browser, server.urls[0]!, said);
+      await Promise.all([user, agent].map((page) => page.locator('#message').blur()));
+      await save(browser, user, agent, said, picture('01-static', lang));
     } finally {
       await server.close();
     }
   });
 }
 
-async function lab02(browser: Browser) {
+async function lab02(browser: Browser, lang: Language) {
+  const said = SAID[lang];
   await withLogDir(async (logDir) => {
-    await writeFile(join(logDir, 'chat.log'), lines(CHAT_LOG_02));
+    await writeFile(
+      join(logDir, 'chat.log'),
+      lines([
+        `2026-11-22 14:03:30 <user> ${said.order}`,
+        `2026-11-22 14:03:53 <agent> ${said.lookUp}`,
+        `2026-11-22 14:04:16 <agent> ${said.friday}`,
+        `2026-11-22 14:04:39 <user> ${said.thanks}`,
+        '2026-11-22 14:05:02 * user ended the chat',
+      ]),
+    );
     const server = await startLab02({ port: 0, host: '127.0.0.1', logDir });
     try {
-      const [user, agent] = await openWindows(browser, server.urls[0]!);
-      await Promise.all([user, agent].map((page) => page.getByLabel('Message').blur()));
-      await save(browser, user, agent, 'labs/02-shared-log/docs/two-windows.png');
+      const [user, agent] = await openWindows(browser, server.urls[0]!, said);
+      await Promise.all([user, agent].map((page) => page.locator('#message').blur()));
+      await save(browser, user, agent, said, picture('02-shared-log', lang));
     } finally {
       await server.close();
     }
@@ -76,21 +125,22 @@ async function lab02(browser: Browser) {
 }
 
 /** Lab 03 is live: the two windows type, and the server's clock is set to 14:03 on the day. */
-async function lab03(browser: Browser) {
+async function lab03(browser: Browser, lang: Language) {
+  const said = SAID[lang];
   await withLogDir(async (logDir) => {
     const offset = new Date(2026, 10, 22, 14, 3, 7).getTime() - Date.now();
     const server = await startLab03({ port: 0, host: '127.0.0.1', logDir, graceSeconds: 30 }, { now: () => new Date(Date.now() + offset) });
     try {
-      const [user, agent] = await openWindows(browser, server.urls[0]!);
-      await user.getByText('The agent is online.').waitFor();
-      await say(user, 'Hi! My order #1042 has not arrived yet.', agent);
-      await say(agent, 'Hello, this is Sam from support. Let me look that up.', user);
-      await say(agent, 'It left our warehouse on Friday: it should reach you tomorrow.', user);
+      const [user, agent] = await openWindows(browser, server.urls[0]!, said);
+      await user.locator('#presence:not(:empty)').waitFor(); // the agent is online
+      await say(user, said.order, agent);
+      await say(agent, said.lookUp, user);
+      await say(agent, said.friday, user);
       // A window says it is typing at most every 2 s: typing slowly makes sure one of these keys does.
-      await user.getByLabel('Message').pressSequentially('Great, thanks!', { delay: 200 });
-      await agent.getByText('The user is typing…').waitFor();
-      await agent.getByLabel('Message').blur();
-      await save(browser, user, agent, 'labs/03-realtime/docs/two-windows.png');
+      await user.locator('#message').pressSequentially(said.typing, { delay: 200 });
+      await agent.locator('#typing:not(:empty)').waitFor();
+      await agent.locator('#message').blur();
+      await save(browser, user, agent, said, picture('03-realtime', lang));
     } finally {
       await server.close();
     }
@@ -99,23 +149,24 @@ async function lab03(browser: Browser) {
 
 /** `from` sends `text`; resolves once `to` shows it. */
 async function say(from: Page, text: string, to: Page) {
-  await from.getByLabel('Message').fill(text);
-  await from.getByLabel('Message').press('Enter');
+  await from.locator('#message').fill(text);
+  await from.locator('#message').press('Enter');
   await to.locator('.message', { hasText: text }).waitFor();
 }
 
-async function openWindows(browser: Browser, url: string): Promise<[Page, Page]> {
-  const user = await browser.newPage({ viewport: WINDOW });
-  const agent = await browser.newPage({ viewport: WINDOW });
+/** The two windows, in a browser whose language is `said.locale`. */
+async function openWindows(browser: Browser, url: string, said: Said): Promise<[Page, Page]> {
+  const user = await browser.newPage({ viewport: WINDOW, locale: said.locale });
+  const agent = await browser.newPage({ viewport: WINDOW, locale: said.locale });
   await user.goto(new URL('/user', url).href);
   await agent.goto(new URL('/agent', url).href);
   return [user, agent];
 }
 
 /** Puts the two windows side by side, each framed and named, and writes the picture. */
-async function save(browser: Browser, user: Page, agent: Page, path: string) {
+async function save(browser: Browser, user: Page, agent: Page, said: Said, path: string) {
   const shots = [await user.screenshot(), await agent.screenshot()].map((png) => `data:image/png;base64,${png.toString('base64')}`);
-  const names = ['user window · /user', 'agent window · /agent'];
+  const names = [`${said.windows[0]} · /user`, `${said.windows[1]} · /agent`];
   const page = await browser.newPage({ viewport: { width: WIDTH, height: HEIGHT } });
   await page.setContent(`<!doctype html>
     <body style="margin:0;background:#d1d5db;font:13px system-ui,sans-serif;color:#374151;display:flex;gap:14px;padding:6px 13px">

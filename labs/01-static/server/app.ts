@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { ROLES } from './core/message.ts';
+import { rememberLanguage } from './language.ts';
 import { LogFile } from './log-file.ts';
 import { clientRoutes } from './routes/client.tsx';
 import { home, notFound } from './routes/home.tsx';
@@ -20,6 +21,7 @@ export interface AppOptions {
 /** Builds the lab's Hono app: the landing page, one page per client, their static files. */
 export function createApp({ logDir, now = () => new Date() }: AppOptions): Hono {
   const app = new Hono();
+  app.use(rememberLanguage);
   app.route('/', home);
   for (const role of ROLES) {
     const log = new LogFile(join(logDir, `${role}.log`));

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { ROLES } from './core/message.ts';
+import { rememberLanguage } from './language.ts';
 import type { LogFile } from './log-file.ts';
 import { clientRoutes } from './routes/client.tsx';
 import { home, notFound } from './routes/home.tsx';
@@ -19,6 +20,7 @@ export interface AppOptions {
 /** Builds the lab's Hono app: the landing page, one page per client, their static files. */
 export function createApp({ log, now = () => new Date() }: AppOptions): Hono {
   const app = new Hono();
+  app.use(rememberLanguage);
   app.route('/', home);
   for (const role of ROLES) app.route(`/${role}`, clientRoutes(role, { log, now }));
   app.use('/static/*', serveStatic({ root: CLIENT_DIR, rewriteRequestPath: (path) => path.slice('/static'.length) }));

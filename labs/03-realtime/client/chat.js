@@ -1,10 +1,13 @@
 // The chat page: connects to /ws, shows entries in order, sends what the person types.
 // Every piece of text goes into the page with textContent, so HTML in a message stays text.
+// Its sentences come from the same catalogue as the server's, in the language the server chose.
+import { MESSAGES, eventText, pickLanguage, roleName, t } from '../shared/messages.js';
 import { Connection } from './connection.js';
 import { Conversation } from './conversation.js';
 
 /** @typedef {import('./conversation.js').Entry} Entry */
 /** @typedef {import('./conversation.js').Role} Role */
+/** @typedef {import('../shared/messages.js').Key} Key */
 
 const TYPING_EVERY_MS = 2000;
 const TYPING_SHOWN_MS = 3000;
@@ -19,13 +22,14 @@ const status = byId('status');
 const presence = byId('presence');
 const typing = byId('typing');
 const notice = byId('notice');
+const lang = pickLanguage(document.documentElement.lang, navigator.languages);
 
 const conversation = new Conversation();
 const wsUrl = () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?role=${role}${conversation.resumeQuery()}`;
 const connection = new Connection(wsUrl, {
-  onOpen: () => (status.textContent = 'Connected.'),
+  onOpen: () => (status.textContent = t(lang, 'status.connected')),
   onDrop: (delay) => {
-    status.textContent = `Connection lost: reconnecting in ${Math.ceil(delay / 1000)} s…`;
+    status.textContent = t(lang, 'status.lost', { seconds: Math.ceil(delay / 1000) });
     presence.textContent = '';
   },
   onFrame: receive,
@@ -36,7 +40,7 @@ connection.open();
 function receive(frame) {
   switch (frame.type) {
     case 'welcome':
-      if (frame.missed > 0) showNotice(`${frame.missed} earlier messages are only in the session's log.`);
+      if (frame.missed > 0) showNotice(t(lang, 'chat.missed', { count: frame.missed }));
       for (const entry of conversation.replay(frame.entries)) show(entry);
       showPresence(frame.online);
       break;
@@ -53,9 +57,20 @@ function receive(frame) {
       if (frame.from !== role) showTyping(frame.from);
       break;
     case 'error':
-      showNotice(frame.message);
+      showNotice(refusal(frame.code, frame.message));
       break;
   }
+}
+
+/**
+ * Why the server refused a frame, in this page's language: its code says which sentence to show.
+ * A code this page does not know keeps the server's own (English) sentence.
+ * @param {string} code
+ * @param {string} message
+ */
+function refusal(code, message) {
+  const key = `refused.${code}`;
+  return key in MESSAGES ? t(lang, /** @type {Key} */ (key), { limit: input.maxLength }) : message;
 }
 
 /**
@@ -68,14 +83,14 @@ function show(entry) {
   if (entry.kind === 'start') {
     item.className = 'event';
     item.title = entry.text;
-    item.append('Chat started at ', timeOf(entry.time));
+    item.append(t(lang, 'chat.started'), ' ', timeOf(entry.time));
   } else if (entry.from === null) {
     item.className = 'event';
-    item.append(entry.text, ' ', timeOf(entry.time));
+    item.append(eventText(lang, entry.text), ' ', timeOf(entry.time));
   } else {
     item.className = `message from-${entry.from}${entry.from === role ? ' mine' : ''}`;
     const who = document.createElement('b');
-    who.textContent = entry.from;
+    who.textContent = roleName(lang, entry.from);
     const text = document.createElement('span');
     text.className = 'text';
     text.textContent = entry.text;
@@ -102,14 +117,14 @@ function timeOf(ms) {
 
 /** @param {Record<Role, number>} online */
 function showPresence(online) {
-  presence.textContent = online[other] > 0 ? `The ${other} is online.` : `The ${other} is offline.`;
+  presence.textContent = t(lang, online[other] > 0 ? 'presence.online' : 'presence.offline', { role: roleName(lang, other) });
 }
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let typingTimer;
 /** @param {Role} from */
 function showTyping(from) {
-  typing.textContent = `The ${from} is typing…`;
+  typing.textContent = t(lang, 'typing', { role: roleName(lang, from) });
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => (typing.textContent = ''), TYPING_SHOWN_MS);
 }
@@ -123,14 +138,14 @@ function showNotice(text) {
 byId('send').addEventListener('submit', (event) => {
   event.preventDefault();
   notice.hidden = true;
-  if (input.value.trim() === '') return showNotice('Type a message first: an empty message is not sent.');
-  if (!connection.send({ type: 'send', text: input.value })) return showNotice('Not connected: your message was not sent. Try again in a moment.');
+  if (input.value.trim() === '') return showNotice(t(lang, 'error.empty'));
+  if (!connection.send({ type: 'send', text: input.value })) return showNotice(t(lang, 'error.not-connected'));
   input.value = '';
 });
 
 byId('end').addEventListener('click', () => {
   notice.hidden = true;
-  if (!connection.send({ type: 'end' })) showNotice('Not connected: try again in a moment.');
+  if (!connection.send({ type: 'end' })) showNotice(t(lang, 'error.not-connected-end'));
 });
 
 let lastTyping = 0;

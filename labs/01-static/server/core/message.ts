@@ -7,16 +7,17 @@ export const MAX_MESSAGE_LENGTH = 2000;
 export const ROLES = ['user', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Checked = { ok: true; text: string } | { ok: false; error: string };
+export type Checked = { ok: true; text: string } | { ok: false; code: 'empty' | 'too-long'; error: string };
 
-/** Accepts a message worth writing, or says in one sentence why not. */
+/** Accepts a message worth writing, or says why not: a code (the page shows its sentence) and a sentence. */
 export function checkMessage(raw: unknown): Checked {
   if (typeof raw !== 'string' || raw.trim() === '') {
-    return { ok: false, error: 'Type a message first: an empty message is not sent.' };
+    return { ok: false, code: 'empty', error: 'Type a message first: an empty message is not sent.' };
   }
   if (raw.length > MAX_MESSAGE_LENGTH) {
     return {
       ok: false,
+      code: 'too-long',
       error: `Your message is ${raw.length} characters long; the limit is ${MAX_MESSAGE_LENGTH}. Nothing was sent.`,
     };
   }

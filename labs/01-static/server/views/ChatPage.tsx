@@ -1,3 +1,4 @@
+import { roleName, t, type Language } from '../../shared/messages.js';
 import type { LogEntry } from '../core/log-format.ts';
 import type { Role } from '../core/message.ts';
 import { MAX_MESSAGE_LENGTH } from '../core/message.ts';
@@ -5,6 +6,7 @@ import { Layout } from './Layout.tsx';
 import { MessageList } from './MessageList.tsx';
 
 export interface ChatPageProps {
+  lang: Language;
   role: Role;
   entries: LogEntry[];
   /** A sentence to show above the form, e.g. why a message was refused. */
@@ -14,17 +16,17 @@ export interface ChatPageProps {
 }
 
 /** One client's page: its own log, and a form that posts a message to it. */
-export function ChatPage({ role, entries, notice, draft = '' }: ChatPageProps) {
+export function ChatPage({ lang, role, entries, notice, draft = '' }: ChatPageProps) {
   return (
-    <Layout title={`Chat Lab 01 · ${role}`}>
+    <Layout lang={lang} title={`Chat Lab 01 · ${roleName(lang, role)}`}>
       <header>
         <h1>
-          Chat Lab 01 · <span class={`who from-${role}`}>{role}</span>
+          Chat Lab 01 · <span class={`who from-${role}`}>{roleName(lang, role)}</span>
         </h1>
-        <p class="hint">This page shows {role}.log only.</p>
+        <p class="hint">{t(lang, 'chat.hint', { file: `${role}.log` })}</p>
       </header>
       <main>
-        <MessageList entries={entries} role={role} />
+        <MessageList lang={lang} entries={entries} role={role} />
       </main>
       <footer>
         {notice && (
@@ -33,13 +35,13 @@ export function ChatPage({ role, entries, notice, draft = '' }: ChatPageProps) {
           </p>
         )}
         <form method="post" class="send">
-          <label for="message">Message</label>
+          <label for="message">{t(lang, 'chat.message')}</label>
           <input id="message" name="message" value={draft} maxlength={MAX_MESSAGE_LENGTH} autocomplete="off" autofocus />
-          <button type="submit">Send</button>
+          <button type="submit">{t(lang, 'chat.send')}</button>
         </form>
         <form method="post" action={`/${role}/end`}>
           <button type="submit" class="secondary">
-            End chat
+            {t(lang, 'chat.end')}
           </button>
         </form>
       </footer>

@@ -1,7 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { eventLine, messageLine, parseLog } from '../core/log-format.ts';
-import { checkMessage, isBlank, type Role } from '../core/message.ts';
+import { MAX_MESSAGE_LENGTH, checkMessage, isBlank, type Role } from '../core/message.ts';
+import { t } from '../../shared/messages.js';
+import { languageOf } from '../language.ts';
 import type { LogFile } from '../log-file.ts';
 import { ChatPage } from '../views/ChatPage.tsx';
 
@@ -24,7 +26,7 @@ export interface ClientDeps {
 export function clientRoutes(role: Role, { log, now }: ClientDeps) {
   async function render(c: Context, status: 200 | 413 | 422 = 200, notice?: string, draft?: string) {
     const entries = parseLog(await log.tail(SHOWN_LINES));
-    return c.html(<ChatPage role={role} entries={entries} notice={notice} draft={draft} />, status);
+    return c.html(<ChatPage lang={languageOf(c)} role={role} entries={entries} notice={notice} draft={draft} />, status);
   }
 
   function showPage(c: Context) {
@@ -35,7 +37,10 @@ export function clientRoutes(role: Role, { log, now }: ClientDeps) {
     const { message } = await c.req.parseBody();
     if (isBlank(message)) return c.redirect(`/${role}`, 303);
     const checked = checkMessage(message);
-    if (!checked.ok) return render(c, 422, checked.error, typeof message === 'string' ? message : '');
+    if (!checked.ok) {
+      const draft = typeof message === 'string' ? message : '';
+      return render(c, 422, t(languageOf(c), `error.${checked.code}`, { length: draft.length, limit: MAX_MESSAGE_LENGTH }), draft);
+    }
     await log.append(messageLine(now(), role, checked.text));
     return c.redirect(`/${role}`, 303);
   }
@@ -47,7 +52,7 @@ export function clientRoutes(role: Role, { log, now }: ClientDeps) {
 
   const tooLarge = bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) => render(c, 413, 'That message is far too large; nothing was sent.'),
+    onError: (c) => render(c, 413, t(languageOf(c), 'error.too-large')),
   });
 
   return new Hono().get('/', showPage).post('/', tooLarge, sendOrRefresh).post('/end', endChat);

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Role } from '../core/message.ts';
+import { languageOf } from '../language.ts';
 import { ChatPage } from '../views/ChatPage.tsx';
 
 /**
@@ -8,7 +9,7 @@ import { ChatPage } from '../views/ChatPage.tsx';
  */
 export function clientRoutes(role: Role) {
   function showPage(c: Context) {
-    return c.html(<ChatPage role={role} />);
+    return c.html(<ChatPage lang={languageOf(c)} role={role} />);
   }
 
   return new Hono().get('/', showPage);
