@@ -15,6 +15,7 @@ import {
   type UserInfo,
 } from '../../shared/protocol.ts';
 import { ROOM_NAME, ROOM_NAME_RULE, parseLine } from '../../shared/commands.ts';
+import { nameKey, normalizeName } from '../../shared/names.ts';
 import { RateLimit } from './rate-limit.ts';
 
 /** The I/O layer's number for one connection. */
@@ -77,7 +78,7 @@ interface Member {
   asks?: RateLimit;
 }
 
-const key = (name: string) => name.toLowerCase();
+const key = nameKey;
 
 /**
  * The chat's rooms, members and n-gate, without sockets, files or clocks: every method takes the
@@ -189,12 +190,13 @@ export class Chat {
     const fx = effects();
     switch (command.name) {
       case 'create': {
-        if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', `Room names are ${ROOM_NAME_RULE}.`);
-        if (this.#rooms.has(key(command.room))) return this.#refuse(conn, 'room-exists', `There is already a room called ${command.room}.`);
+        const name = normalizeName(command.room);
+        if (!ROOM_NAME.test(name)) return this.#refuse(conn, 'bad-room-name', `Room names are ${ROOM_NAME_RULE}.`);
+        if (this.#rooms.has(key(name))) return this.#refuse(conn, 'room-exists', `There is already a room called ${name}.`);
         const mine = [...this.#rooms.values()].filter((room) => room.creator === member.login).length;
         if (mine >= MAX_ROOMS_PER_PERSON) return this.#refuse(conn, 'too-many-rooms', `You already have ${mine} rooms, the most one person may create: delete one first (#dR).`);
         if (this.#rooms.size - 1 >= MAX_ROOMS) return this.#refuse(conn, 'rooms-full', `The server already has ${MAX_ROOMS} rooms, its limit: join one (#lR lists them) or wait for one to go.`);
-        const room: Room = { name: command.room, creator: member.login, seq: 0, history: [], members: new Set() };
+        const room: Room = { name, creator: member.login, seq: 0, history: [], members: new Set() };
         this.#rooms.set(key(room.name), room);
         this.#move(fx, member, room, time);
         return fx;

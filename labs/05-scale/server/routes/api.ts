@@ -6,6 +6,7 @@ import type { CookieOptions } from 'hono/utils/cookie';
 import { SESSION_COOKIE, type Sessions } from '../accounts/sessions.ts';
 import type { AccountStore } from '../accounts/store.ts';
 import { LOGIN_PATTERN } from '../../shared/accounts.ts';
+import { normalizeName } from '../../shared/names.ts';
 import type { RegistrationLimit } from '../core/registration-limit.ts';
 import { LogInLimit } from '../core/log-in-limit.ts';
 import type { Throttle, Verdict } from '../core/throttle.ts';
@@ -26,7 +27,8 @@ export interface ApiDeps {
   now: () => number;
 }
 
-const WRONG_LOGIN = 'Wrong login or password.';
+/** The answer to a wrong log-in, with its code (for a page to translate): it never says which of the two was wrong. */
+const WRONG_LOGIN = { error: 'Wrong login or password.', code: 'wrong-login' };
 
 /**
  * The accounts API, mounted at `/api`: `POST /register`, `POST /login`, `POST /logout` and
@@ -47,7 +49,7 @@ export function apiRoutes({ accounts, sessions, throttle, registrations, logIns 
     const result = await accounts.register(body);
     if (!result.ok) {
       registrations.giveBack(address, now());
-      return c.json({ errors: result.errors }, result.status);
+      return c.json({ errors: result.errors, codes: result.codes }, result.status);
     }
     return c.json({ account: result.account }, 201);
   }
@@ -55,11 +57,12 @@ export function apiRoutes({ accounts, sessions, throttle, registrations, logIns 
   async function logIn(c: Context) {
     const body = await readObject(c);
     if (!body) return notAnObject(c);
-    const { login, password } = body;
-    if (typeof login !== 'string' || typeof password !== 'string') {
+    const { login: typed, password } = body;
+    if (typeof typed !== 'string' || typeof password !== 'string') {
       return c.json({ error: 'Send your login and password: {"login": "…", "password": "…"}.' }, 400);
     }
-    if (!LOGIN_PATTERN.test(login)) return c.json({ error: WRONG_LOGIN }, 401);
+    const login = normalizeName(typed);
+    if (!LOGIN_PATTERN.test(login)) return c.json(WRONG_LOGIN, 401);
     const address = clientAddress(c);
     const verdict = throttle.check(login, address, now());
     if (!verdict.ok) return tooMany(c, verdict, 'Too many failed attempts');
@@ -69,7 +72,7 @@ export function apiRoutes({ accounts, sessions, throttle, registrations, logIns 
     const account = await accounts.verify(login, password);
     if (!account) {
       logIns.giveBack(login);
-      return c.json({ error: WRONG_LOGIN }, 401);
+      return c.json(WRONG_LOGIN, 401);
     }
     throttle.succeed(login, address);
     setCookie(c, SESSION_COOKIE, sessions.create(account.login), cookie);
@@ -117,11 +120,11 @@ async function jsonOnly(c: Context, next: Next) {
   await next();
 }
 
-/** 429 with `Retry-After`, and the wait in minutes in the sentence. */
+/** 429 with `Retry-After`, and the wait in minutes in the sentence and beside it (code `too-many`). */
 function tooMany(c: Context, { retryAfterSeconds }: Verdict & { ok: false }, what: string) {
   c.header('Retry-After', String(retryAfterSeconds));
   const minutes = Math.ceil(retryAfterSeconds / 60);
-  return c.json({ error: `${what}: try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` }, 429);
+  return c.json({ error: `${what}: try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, code: 'too-many', minutes }, 429);
 }
 
 function tooLarge(c: Context) {
