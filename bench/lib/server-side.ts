@@ -33,3 +33,9 @@ export function collectGarbageOnSignal(): void {
 export function exitOnSigterm(): void {
   process.once('SIGTERM', () => process.exit(0));
 }
+
+/**
+ * The labs' log-in limits, lifted: the benchmark logs its whole crowd in from 127.0.0.1, far past
+ * the 60 log-ins per address in 15 minutes a lab allows from labs 04 on.
+ */
+export const LIFTED_LOG_IN_LIMITS = { perLogin: 1e9, perAddress: 1e9, windowMs: 15 * 60_000, maxKeys: 1e6 };
