@@ -1,4 +1,4 @@
-import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import { availableParallelism, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,8 @@ export interface Config {
    * `RateLimit`). {@link RATE_LIMIT} when left out.
    */
   rateLimit?: number;
+  /** Worker processes that accept connections (`--workers N`, `WORKERS`): one per core unless given. */
+  workers?: number;
 }
 
 /** Frames a person may send a second unless `RATE_LIMIT` says otherwise. A person types far slower. */
@@ -42,7 +44,10 @@ const MAX_RATE_LIMIT = 1_000_000;
 /** A setting or flag the lab cannot start with; its message says what to change. */
 export class ConfigError extends Error {}
 
-const USAGE = `usage: ${LAB_SCRIPT} -- [--host] [--port N] [--tcp-port N] [-n N | --gate N]`;
+const USAGE = `usage: ${LAB_SCRIPT} -- [--host] [--port N] [--tcp-port N] [-n N | --gate N] [--workers N]`;
+
+/** The most worker processes `--workers` may ask for: each one is a whole Node process (~50 MiB). */
+const MAX_WORKERS = 64;
 
 /**
  * The lab's settings, from flags first, then the environment (`.env` included; an empty value
@@ -50,7 +55,8 @@ const USAGE = `usage: ${LAB_SCRIPT} -- [--host] [--port N] [--tcp-port N] [-n N 
  * `PORT` 3000, `TCP_PORT` the HTTP port + 1, `HOST` 127.0.0.1 (`--host` listens on every interface
  * for both), `LOG_DIR` `logs/<lab>/`,
  * `DATA_DIR` `data/<lab>/`, `GATE` 0 (`-n N` or `--gate N`: no gate), `RATE_LIMIT` 20 (frames a
- * second per connection), `STUN_PORT` the same number as the port (`off`: no STUN server).
+ * second per connection), `STUN_PORT` the same number as the port (`off`: no STUN server),
+ * `WORKERS` (`--workers N`) one worker process per core (`os.availableParallelism()`).
  */
 export function readConfig(env: NodeJS.ProcessEnv, argv: string[], cwd = process.cwd()): Config {
   const flags = parseFlags(argv);
@@ -65,12 +71,13 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: string[], cwd = process
     gate: readGate(flags.gate ?? (env.GATE || '0')),
     rateLimit: readRateLimit(env.RATE_LIMIT || String(RATE_LIMIT)),
     stunPort: env.STUN_PORT === 'off' ? null : env.STUN_PORT ? readPort(env.STUN_PORT, 'STUN_PORT') : port,
+    workers: readWorkers(flags.workers ?? (env.WORKERS || String(availableParallelism()))),
   };
 }
 
 function parseFlags(argv: string[]) {
   try {
-    const options = { host: { type: 'boolean' }, port: { type: 'string' }, 'tcp-port': { type: 'string' }, gate: { type: 'string', short: 'n' } } as const;
+    const options = { host: { type: 'boolean' }, port: { type: 'string' }, 'tcp-port': { type: 'string' }, gate: { type: 'string', short: 'n' }, workers: { type: 'string' } } as const;
     return parseArgs({ args: argv, options }).values;
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n${USAGE}`);
@@ -96,6 +103,14 @@ function readGate(raw: string): number {
     throw new ConfigError(`The gate (-n, --gate or GATE) must be a whole number of users from 0 (no gate) to 10000, not "${raw}".`);
   }
   return gate;
+}
+
+function readWorkers(raw: string): number {
+  const workers = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || workers < 1 || workers > MAX_WORKERS) {
+    throw new ConfigError(`The number of workers (--workers or WORKERS) must be a whole number of processes from 1 to ${MAX_WORKERS}, not "${raw}".`);
+  }
+  return workers;
 }
 
 function readRateLimit(raw: string): number {

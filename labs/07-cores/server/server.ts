@@ -1,24 +1,19 @@
-import { mkdir } from 'node:fs/promises';
 import type { Server, ServerOptions as HttpOptions } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
-import { Sessions } from './accounts/sessions.ts';
-import { logIn } from './accounts/log-in.ts';
-import { AccountStore } from './accounts/store.ts';
+import type { AccountStore } from './accounts/store.ts';
 import { AddressCap } from './address-cap.ts';
-import { createApp } from './app.ts';
+import { RemoteChat } from './cluster/chat-port.ts';
+import { inProcess, type Link, type ToPrimary, type ToWorker } from './cluster/ipc.ts';
+import { openPrimary } from './cluster/primary.ts';
+import { Caller } from './cluster/rpc.ts';
+import { createWorkerApp } from './cluster/worker-app.ts';
 import { ConfigError, LAB_SCRIPT, RATE_LIMIT, joinUrls, tcpPortFor, type Config } from './config.ts';
-import { Chat } from './core/chat.ts';
-import { eventLine } from './core/log-format.ts';
-import { LOG_IN_LIMITS, LogInLimit, type LogInLimits } from './core/log-in-limit.ts';
-import { RegistrationLimit } from './core/registration-limit.ts';
-import { Throttle } from './core/throttle.ts';
-import { LogFile } from './log-file.ts';
+import type { LogInLimits } from './core/log-in-limit.ts';
 import { startHeartbeat } from './realtime/heartbeat.ts';
-import { Hub, type Client } from './realtime/hub.ts';
+import { Hub } from './realtime/hub.ts';
 import { upgradeHandler } from './realtime/upgrade.ts';
-import { startStun } from './stun.ts';
 import { webSockets } from './realtime/ws-connection.ts';
 import { listenTcp } from './tcp/listener.ts';
 
@@ -79,7 +74,7 @@ export const TCP_LOGIN_MS = 60_000;
 /** One quiet minute before the operating system starts its keep-alive probes. */
 export const TCP_KEEP_ALIVE_MS = 60_000;
 
-/** A lab server that is listening. */
+/** A lab server that is listening: its primary and one worker in this process (see {@link startServer}). */
 export interface RunningServer {
   /** The port it got (the one asked for, or a free one for port 0). */
   port: number;
@@ -89,7 +84,7 @@ export interface RunningServer {
   urls: string[];
   /** The UDP port of its STUN server; null with `STUN_PORT=off`. */
   stunPort: number | null;
-  /** The connections; emits `drop` and `log-error`. */
+  /** The worker's connections; emits `drop`. */
   hub: Hub;
   accounts: AccountStore;
   /** Resolves to this run's log file once it is created. */
@@ -98,8 +93,55 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the accounts and this run's log, builds the app and the hub, and listens for browsers (HTTP) and terminals (TCP). */
-export async function startServer(
+/**
+ * The whole server in this process: the primary's part (the chat, the log, the accounts; see
+ * `cluster/primary.ts`) and one worker's (the sockets: {@link listenSockets}), linked by function
+ * calls where `npm run lab:07` links processes (`cluster/primary.ts`, `startCluster`). The tests of the
+ * chat's behaviour and `npm run lab:07:dev` use it: one process, same code, no IPC.
+ */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const primary = await openPrimary(config, options);
+  const channel = inProcess();
+  const worker = { id: 1, send: (message: ToWorker) => channel.primary.send(message) };
+  primary.add(worker);
+  channel.primary.onMessage = (message) => primary.receive(worker, message);
+  const sockets = await listenSockets(config, options, channel.worker, worker.id).catch(async (error: Error) => {
+    await primary.close();
+    throw error;
+  });
+  channel.worker.onMessage = (message) => sockets.receive(message);
+  return {
+    port: sockets.port,
+    tcpPort: sockets.tcpPort,
+    urls: joinUrls(config.host, sockets.port),
+    stunPort: primary.stunPort,
+    hub: sockets.hub,
+    accounts: primary.accounts,
+    logPath: primary.logPath,
+    close: async () => {
+      await sockets.close();
+      await primary.close();
+    },
+  };
+}
+
+/** A worker's sockets, listening. */
+export interface WorkerSockets {
+  port: number;
+  tcpPort: number;
+  hub: Hub;
+  /** Handles a message from the primary. */
+  receive(message: ToWorker): void;
+  /** Closes every connection (1001) and stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * A worker's part of the server: the HTTP, WebSocket and TCP listeners and the {@link Hub} of
+ * their connections. Their chat steps go to the primary over `primary`; so do the accounts API's
+ * requests, the WebSocket's session and the terminals' passwords (`cluster/rpc.ts`).
+ */
+export async function listenSockets(
   config: Config,
   {
     now = () => new Date(),
@@ -110,64 +152,54 @@ export async function startServer(
     tcpKeepAliveMs = TCP_KEEP_ALIVE_MS,
     connects = CONNECTS,
     headersTimeoutMs = HEADERS_TIMEOUT_MS,
-    maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS, logInLimits = LOG_IN_LIMITS,
-  }: ServerOptions = {},
-): Promise<RunningServer> {
-  await mkdir(config.logDir, { recursive: true });
-  const accounts = await AccountStore.open(config.dataDir);
-  const log = new LogFile(config.logDir, now());
-  const chat = new Chat<Client>({ gate: config.gate, directory: () => accounts.list() });
+    maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS,
+  }: ServerOptions,
+  primary: Link<ToPrimary>,
+  workerId: number,
+): Promise<WorkerSockets> {
+  const chat = new RemoteChat(primary);
+  const caller = new Caller(primary);
   const perSecond = config.rateLimit ?? RATE_LIMIT;
-  const hub = new Hub({ chat, log, now, maxBufferedBytes, rate: { perSecond, burst: BURST_FACTOR * perSecond }, connects });
-  const writeLine = (text: string) => log.append(eventLine(now(), text)).catch((error: Error) => hub.emit('log-error', error));
-  void writeLine(config.gate > 0 ? `server started; the gate opens at ${config.gate} users` : 'server started');
-  const sessions = new Sessions({ onLogout: (token) => hub.disconnect(token, 'logged out') });
+  const hub = new Hub({ chat, now, maxBufferedBytes, rate: { perSecond, burst: BURST_FACTOR * perSecond }, connects });
   // No compression: the hub writes ready-made frames (realtime/frame.ts), which compression would have to rebuild.
   // No clientTracking: the hub keeps every connection already; ws's own set would cost each one a second entry and listener.
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const stopHeartbeat = startHeartbeat(wss, () => webSockets(hub.clients()), heartbeatMs);
-  const throttle = new Throttle();
-  const logIns = new LogInLimit(logInLimits);
-  const { stunPort = config.port } = config;
-  const stun = stunPort === null ? undefined : await startStun(config.host, stunPort).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'EADDRINUSE' ? new ConfigError(`UDP port ${stunPort} (STUN) is already in use: set STUN_PORT to another port, or STUN_PORT=off.`) : error;
-  });
-  const app = createApp({ accounts, sessions, throttle, logIns, registrations: new RegistrationLimit(), stunPort: stun?.port ?? null, now: () => now().getTime() });
+  const worker = `${workerId} (pid ${process.pid})`;
+  wss.on('headers', (headers) => headers.push(`X-Worker: ${worker}`)); // which worker holds the WebSocket: in the 101's headers
+  const app = createWorkerApp({ worker, caller });
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions: silenceTimeouts(headersTimeoutMs) }) as Server;
   server.timeout = headersTimeoutMs; // a connection that sends nothing at all (a WebSocket turns this off: ws calls setTimeout(0))
   const cap = new AddressCap(maxConnectionsPerAddress);
   server.on('connection', (socket: Socket) => cap.admit(socket) || socket.destroy());
-  server.on('upgrade', upgradeHandler(wss, hub, (token) => sessions.loginFor(token)));
-  await listen(server, config).catch(async (error: Error) => {
-    await stun?.close();
-    await accounts.close();
-    throw error;
-  });
+  server.on('upgrade', upgradeHandler(wss, hub, async (session) => (await caller.call('loginFor', { session })).login ?? undefined));
+  await listen(server, config);
   const { port } = server.address() as AddressInfo;
   const tcpPort = config.tcpPort ?? tcpPortFor(config.port);
-  const checkLogIn = (login: string, password: string, address: string) => logIn({ accounts, throttle, logIns, now: () => now().getTime() }, login, password, address);
-  const tcp = await listenTcp(tcpPort, config.host, { hub, logIn: checkLogIn, idleMs: tcpIdleMs, loginMs: tcpLoginMs, keepAliveMs: tcpKeepAliveMs, maxConnectionsPerAddress }).catch(async (error: NodeJS.ErrnoException) => {
+  const logIn = (login: string, password: string, address: string) => caller.call('logIn', { login, password, address });
+  const tcp = await listenTcp(tcpPort, config.host, { hub, logIn, idleMs: tcpIdleMs, loginMs: tcpLoginMs, keepAliveMs: tcpKeepAliveMs, maxConnectionsPerAddress }).catch(async (error: NodeJS.ErrnoException) => {
     await close(server);
-    await stun?.close();
-    await accounts.close();
     throw explain(error, tcpPort, config.host, 'TCP_PORT');
   });
   return {
     port,
     tcpPort: tcp.port,
-    urls: joinUrls(config.host, port),
-    stunPort: stun?.port ?? null,
     hub,
-    accounts,
-    logPath: log.path,
+    receive(message) {
+      switch (message.type) {
+        case 'effects':
+          return hub.apply(chat.effects(message));
+        case 'logout':
+          return hub.disconnect(message.session, 'logged out');
+        case 'reply':
+          return caller.settle(message);
+      }
+    },
     close: async () => {
       stopHeartbeat();
-      void writeLine('server stopped');
       await hub.close();
       wss.close();
       await Promise.all([close(server), tcp.close()]);
-      await stun?.close();
-      await accounts.close();
     },
   };
 }

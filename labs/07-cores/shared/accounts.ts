@@ -2,6 +2,7 @@
  * What an account is: its fields and their limits. Imported by the server, which checks them
  * (`server/core/accounts.ts`), and by the browser, whose register form offers the same choices.
  */
+import { LETTER } from './names.ts';
 
 /** The genders a person may choose from; the UI offers exactly these. */
 export const GENDERS = ['female', 'male', 'non-binary', 'other', 'prefer not to say'] as const;
@@ -31,8 +32,22 @@ export interface PublicAccount {
 /** One sentence per failing field, naming the field. */
 export type FieldErrors = Partial<Record<keyof Registration, string>>;
 
-/** A login: 3-32 ASCII letters, digits, `_`, `.` or `-`, so no two logins can look alike. */
-export const LOGIN_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
+/**
+ * What is wrong with a field, as a code a page can show in its own language: `too-short` is a
+ * password's, `bad-characters` a name's; `login-taken` comes when the login is someone else's.
+ */
+export type FieldCode = 'required' | 'too-long' | 'too-short' | 'bad-characters' | 'bad-login' | 'login-taken' | 'bad-age' | 'bad-gender';
+
+/** One code per failing field, beside the sentences of {@link FieldErrors}. */
+export type FieldCodes = Partial<Record<keyof Registration, FieldCode>>;
+
+/**
+ * A login: 3-32 letters of any alphabet (with their accents), decimal digits, `_`, `.` or `-`,
+ * counted in code points: one word, with no spaces, invisible characters or emoji. Test it on
+ * a login already normalised (`normalizeName` in `names.ts`). Letters of two alphabets can
+ * still look alike (a Cyrillic `а` and a Latin `a`): see NOTES.md, "Logins in any alphabet".
+ */
+export const LOGIN_PATTERN = new RegExp(String.raw`^(?=.{3,32}$)(?:${LETTER}|\p{Nd}|[_.\-])+$`, 'v');
 
 /** The longest first or last name, in UTF-16 code units (what a browser's `maxlength` counts). */
 export const MAX_NAME_LENGTH = 64;

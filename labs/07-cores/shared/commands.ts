@@ -1,16 +1,23 @@
 import type { Command } from './protocol.ts';
+import { LETTER } from './names.ts';
 
-/** The longest room name. */
+/** The longest room name, in code points. */
 export const MAX_ROOM_NAME_LENGTH = 32;
 
-/** A room name, as an HTML `pattern` attribute wants it (unanchored, `-` escaped). */
-export const ROOM_NAME_PATTERN = `[A-Za-z0-9_\\-]{1,${MAX_ROOM_NAME_LENGTH}}`;
+/**
+ * A room name, as an HTML `pattern` attribute wants it: unanchored, for the `v` flag a browser
+ * compiles it with (so `-` is escaped, and `\p{L}` means a letter of any alphabet).
+ */
+export const ROOM_NAME_PATTERN = String.raw`(?=.{1,${MAX_ROOM_NAME_LENGTH}}$)(?:${LETTER}|\p{Nd}|[_\-])+`;
 
-/** A room name: 1-32 letters, digits, `_` or `-`. */
-export const ROOM_NAME = new RegExp(`^${ROOM_NAME_PATTERN}$`);
+/**
+ * A room name: 1-32 letters of any alphabet (with their accents), decimal digits, `_` or `-`,
+ * counted in code points. Test it on a name already normalised (`normalizeName` in `names.ts`).
+ */
+export const ROOM_NAME = new RegExp(`^${ROOM_NAME_PATTERN}$`, 'v');
 
 /** The same rule in words, for error lines and hints. */
-export const ROOM_NAME_RULE = '1 to 32 letters, digits, _ or -';
+export const ROOM_NAME_RULE = `1 to ${MAX_ROOM_NAME_LENGTH} letters (any alphabet), digits, _ or -, with no spaces`;
 
 /** The commands as a person types them, for help and error lines. */
 const COMMAND_HELP = '#cR <room>, #gR <room>, #eR, #lR, #dR <room>, #show users, #exit, #\\private <user> <text>';

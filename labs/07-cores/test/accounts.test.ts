@@ -70,17 +70,30 @@ describe('07 cores: registration form', () => {
     }
   });
 
-  it('wants a login of 3 to 32 letters, digits, _ . or -', () => {
-    for (const login of ['abc', 'A_b.c-9', 'x'.repeat(32), '...', '007']) assert.equal(accepted({ login }).login, login);
-    for (const login of ['ab', 'x'.repeat(33), 'has space', 'émile', 'a/b', 'a@b', ' alice', 'alice\n', '<b>x</b>']) {
-      assert.equal(errorsFor({ login }).login, 'Login must be 3 to 32 letters, digits, _ . or -.', JSON.stringify(login));
+  it('wants a login of 3 to 32 letters of any alphabet, digits, _ . or -, counted in code points', () => {
+    for (const login of ['abc', 'A_b.c-9', 'x'.repeat(32), '...', '007', 'josé', 'ação', 'Ñandú_2', 'émile', 'Алиса', '東京都', 'नमस्ते', 'é'.repeat(32)]) {
+      assert.equal(accepted({ login }).login, login);
+    }
+    const refused = ['ab', 'x'.repeat(33), 'é'.repeat(33), 'has space', 'a b', 'ab\u200d', 'x\u202e', 'alice\ufe0f', '\u3164ab', '😀😀😀', '1\u20e3ab', 'a/b', 'a@b', ' alice', 'alice\n', '<b>x</b>'];
+    for (const login of refused) {
+      assert.equal(errorsFor({ login }).login, 'Login must be 3 to 32 letters (any alphabet), digits, _ . or -, with no spaces.', JSON.stringify(login));
     }
     for (const login of ['', null, 42, ['alice']]) assert.equal(errorsFor({ login }).login, 'Login is required.');
   });
 
-  it('compares logins without case', () => {
+  it('stores a login normalised (NFKC): an accent typed as a combining mark, or full-width letters, become one form', () => {
+    assert.equal(accepted({ login: 'jose\u0301' }).login, 'josé');
+    assert.equal(accepted({ login: 'ｊｏｓé' }).login, 'josé');
+    assert.equal(accepted({ login: 'ac\u0327a\u0303o' }).login, 'ação');
+  });
+
+  it('compares logins without case, in any Unicode form', () => {
     assert.equal(loginKey('Alice'), loginKey('aLICE'));
     assert.notEqual(loginKey('alice'), loginKey('alice_'));
+    assert.equal(loginKey('JOSÉ'), loginKey('josé'));
+    assert.equal(loginKey('JOSE\u0301'), loginKey('josé'));
+    assert.equal(loginKey('ｊｏｓé'), loginKey('josé'));
+    assert.notEqual(loginKey('jose'), loginKey('josé'));
   });
 
   it('wants a password of 8 to 256 characters, any characters, kept as typed', () => {

@@ -68,12 +68,21 @@ describe('07 cores: accounts API', () => {
     assert.match(errors.gender, /^Gender /);
   });
 
+  it('sends a code beside each field error, for the page to say it in its own language', async (t) => {
+    const { post } = await start(t);
+    const res = await post('/register', { ...ada, firstName: '', lastName: 'x'.repeat(65), login: 'a b', password: 'short', age: 7, gender: 'robot' });
+    assert.equal(res.status, 400);
+    const { errors, codes } = await json(res);
+    assert.deepEqual(codes, { firstName: 'required', lastName: 'too-long', login: 'bad-login', password: 'too-short', age: 'bad-age', gender: 'bad-gender' });
+    assert.deepEqual(Object.keys(errors), Object.keys(codes), 'a sentence for each code, for a person using curl');
+  });
+
   it('answers 409 when the login is taken, in any case', async (t) => {
     const { post } = await start(t);
     await post('/register', ada);
     const res = await post('/register', { ...ada, login: 'ADA' });
     assert.equal(res.status, 409);
-    assert.deepEqual(await json(res), { errors: { login: 'Login "ADA" is taken: choose another.' } });
+    assert.deepEqual(await json(res), { errors: { login: 'Login "ADA" is taken: choose another.' }, codes: { login: 'login-taken' } });
   });
 
   it('answers 400 for a body that is not a JSON object', async (t) => {
@@ -153,6 +162,18 @@ describe('07 cores: accounts API', () => {
     }
   });
 
+  it('registers a login in any alphabet, and logs it in in any case and Unicode form: josé, then JOSE\u0301', async (t) => {
+    const { post, logIn, me } = await start(t);
+    assert.equal((await post('/register', { ...ada, login: 'josé' })).status, 201);
+    const res = await logIn('JOSE\u0301', ada.password);
+    assert.equal(res.status, 200);
+    assert.equal((await json(res)).account.login, 'josé');
+    assert.equal((await json(await me(sessionCookie(res)))).account.login, 'josé');
+    const again = await post('/register', { ...ada, login: 'Jose\u0301' });
+    assert.equal(again.status, 409);
+    assert.deepEqual(await json(again), { errors: { login: 'Login "José" is taken: choose another.' }, codes: { login: 'login-taken' } });
+  });
+
   it('answers a wrong password and an unknown login alike: 401, without saying which', async (t) => {
     const { post, logIn } = await start(t);
     await post('/register', ada);
@@ -160,7 +181,7 @@ describe('07 cores: accounts API', () => {
       const res = await logIn(login!, password!);
       assert.equal(res.status, 401, login);
       assert.equal(res.headers.get('set-cookie'), null);
-      assert.deepEqual(await json(res), { error: 'Wrong login or password.' });
+      assert.deepEqual(await json(res), { error: 'Wrong login or password.', code: 'wrong-login' });
     }
   });
 
@@ -192,7 +213,7 @@ describe('07 cores: accounts API', () => {
     const res = await logIn('ada', ada.password);
     assert.equal(res.status, 429, 'even the right password waits');
     assert.equal(res.headers.get('retry-after'), '900');
-    assert.deepEqual(await json(res), { error: 'Too many failed attempts: try again in 15 minutes.' });
+    assert.deepEqual(await json(res), { error: 'Too many failed attempts: try again in 15 minutes.', code: 'too-many', minutes: 15 });
     assert.equal((await logIn('bob', ada.password)).status, 200);
     advance(15 * 60_000);
     assert.equal((await logIn('Ada', ada.password)).status, 200);
@@ -223,7 +244,7 @@ describe('07 cores: accounts API', () => {
     const res = await logIn('ada', ada.password, { address: '10.0.0.99' });
     assert.equal(res.status, 429, 'the 11th log-in of one login, from any address');
     assert.equal(res.headers.get('retry-after'), '900');
-    assert.deepEqual(await json(res), { error: 'Too many log-ins: try again in 15 minutes.' });
+    assert.deepEqual(await json(res), { error: 'Too many log-ins: try again in 15 minutes.', code: 'too-many', minutes: 15 });
     assert.equal((await logIn('bob', ada.password, { address: '10.0.0.99' })).status, 200, 'other logins go on');
     advance(15 * 60_000);
     assert.equal((await logIn('Ada', ada.password, { address: '10.0.0.99' })).status, 200, 'the window slides');
@@ -255,7 +276,7 @@ describe('07 cores: accounts API', () => {
     const res = await post('/register', { ...ada, login: 'dan' }, from66);
     assert.equal(res.status, 429);
     assert.equal(res.headers.get('retry-after'), '60');
-    assert.deepEqual(await json(res), { error: 'Too many registrations from your address: try again in 1 minute.' });
+    assert.deepEqual(await json(res), { error: 'Too many registrations from your address: try again in 1 minute.', code: 'too-many', minutes: 1 });
     assert.equal(register.mock.callCount(), 0, 'refused before the store is asked, so before any hash');
     assert.deepEqual(accounts.list().map((account) => account.login), ['ann', 'ben', 'cat'], 'no account made');
     assert.equal((await post('/register', { ...ada, login: 'dan' }, { address: '10.0.0.7' })).status, 201, 'another address');

@@ -41,7 +41,7 @@ describe('07 cores: a browser and a terminal', () => {
     await page.getByLabel('Last name').fill('Student');
     await page.getByLabel('Login').fill('ada');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Age').fill('21');
+    await page.getByLabel('Age', { exact: true }).fill('21');
     await page.getByLabel('Gender').selectOption('prefer not to say');
     await page.getByRole('button', { name: 'Register' }).click();
     await page.getByRole('status').filter({ hasText: 'Online as ada' }).waitFor();

@@ -75,7 +75,7 @@ async function fillRegistration(page: Page, login: string, password: string): Pr
   await page.getByLabel('Last name').fill('Student');
   await page.getByLabel('Login').fill(login);
   await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Age').fill('21');
+  await page.getByLabel('Age', { exact: true }).fill('21');
   await page.getByLabel('Gender').selectOption('prefer not to say');
 }
 
@@ -298,6 +298,32 @@ describe('07 cores: browser', () => {
     for (const { page } of [ada, bob, cat]) await page.getByRole('button', { name: /games/ }).waitFor({ state: 'detached' });
     for (const { page } of [ada, cat]) assert.equal(await page.getByText('You cannot delete').count(), 0, "bob's error is shown only to bob");
     assertNoPageErrors(ada, bob, cat);
+  });
+
+  it('logins and room names in any alphabet: ação creates sala-ñ, bob goes to SALA-Ñ, and both see a message', async (t) => {
+    const browser = await openBrowser(t, { webrtc: true });
+    if (!browser) return;
+    const { origin } = await start(t);
+    const acao = await register(browser, origin, 'ação');
+    const bob = await register(browser, origin, 'bob');
+    const field = acao.page.getByLabel('New room name');
+    const valid = async (name: string) => {
+      await field.fill(name);
+      return field.evaluate((input) => (input as unknown as { validity: { valid: boolean } }).validity.valid);
+    };
+    const names = ['sala-ñ', 'ação', 'ñ'.repeat(32), 'sala ñ', 'a.b', '😀', 'sala\u200dx'];
+    const verdicts = [];
+    for (const name of names) verdicts.push(await valid(name));
+    assert.deepEqual(verdicts, [true, true, true, false, false, false, false], 'the form checks a room name as the server does');
+    await field.fill('');
+    await say(acao.page, '#cR sala-ñ');
+    await inRoom(acao.page, 'sala-ñ');
+    await say(bob.page, '#gR SALA-Ñ');
+    await inRoom(bob.page, 'sala-ñ');
+    await say(bob.page, 'olá, ação!');
+    await sees(bob.page, 'olá, ação!');
+    await sees(acao.page, 'olá, ação!');
+    assertNoPageErrors(acao, bob);
   });
 
   it('the members of a deleted room are told why they are back in the lobby', async (t) => {

@@ -95,6 +95,26 @@ describe('07 cores: chat core', () => {
     assert.deepEqual(again, { send: [{ to: [2], frame: { type: 'info', text: 'You are in the lobby already: #eR only leaves other rooms.' } }], log: [], close: [], roomsChanged: false });
   });
 
+  it('takes room names in any alphabet, normalised (NFKC), and finds rooms and people in any case and form', () => {
+    const chat = lobby();
+    const made = chat.say(1, '#cR sala-n\u0303', T);
+    assert.equal(ofType(to(made, 1), 'joined')[0]!.room, 'sala-ñ', 'an accent typed as a combining mark is stored composed');
+    const go = chat.say(2, '#gR SALA-Ñ', T);
+    assert.equal(ofType(to(go, 2), 'joined')[0]!.room, 'sala-ñ');
+    assert.deepEqual(texts(chat.say(2, 'olá', T), 1), ['olá']);
+    chat.say(3, '#cR ação', T);
+    assert.deepEqual(chat.rooms().map((room) => room.name).sort(), ['ação', 'lobby', 'sala-ñ']);
+    assert.equal(error(chat.say(3, '#cR SALA-N\u0303', T))!.code, 'room-exists');
+    for (const name of ['sala\u200dx', 'x\u202e', '😀', 'ñ'.repeat(33)]) {
+      assert.deepEqual(error(chat.say(3, `#cR ${name}`, T)), { type: 'error', code: 'bad-room-name', message: 'Room names are 1 to 32 letters (any alphabet), digits, _ or -, with no spaces.' }, name);
+    }
+    assert.equal(chat.say(1, '#dR Sala-Ñ', T).roomsChanged, true);
+    assert.deepEqual(chat.rooms().map((room) => room.name).sort(), ['ação', 'lobby']);
+    chat.connect(4, 'josé', T);
+    const data = { kind: 'offer', sdp: 'v=0' } as const;
+    assert.deepEqual(chat.signal(1, 'JOSE\u0301', data, T).send, [{ to: [4], frame: { type: 'signal', from: 'alice', data } }]);
+  });
+
   it('#lR lists every room with its number of participants', () => {
     const chat = lobby();
     chat.say(1, '#cR b-room', T);

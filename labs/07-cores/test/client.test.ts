@@ -159,10 +159,10 @@ describe('07 cores: browser modules', () => {
 
   it("checks a room name in the form as the server does (the browser compiles a pattern with the 'v' flag)", () => {
     const form = new RegExp(`^(?:${ROOM_NAME_PATTERN})$`, 'v');
-    for (const name of ['games', 'A-b_9', 'x'.repeat(32), '-', '', 'x'.repeat(33), 'two words', 'ñandú', 'a.b']) {
-      assert.equal(form.test(name), ROOM_NAME.test(name), name);
-    }
-    assert.ok(ROOM_NAME.test('A-b_9') && !ROOM_NAME.test('a.b'));
+    const names = ['games', 'A-b_9', 'x'.repeat(32), '-', '', 'x'.repeat(33), 'two words', 'ñandú', 'a.b', 'sala-ñ', 'ação', 'ñ'.repeat(32), 'ñ'.repeat(33), 'sala\u200dx', 'x\u202e', '😀'];
+    for (const name of names) assert.equal(form.test(name), ROOM_NAME.test(name), name);
+    assert.ok(ROOM_NAME.test('A-b_9') && ROOM_NAME.test('sala-ñ') && ROOM_NAME.test('ação') && ROOM_NAME.test('ñ'.repeat(32)));
+    assert.ok(!ROOM_NAME.test('a.b') && !ROOM_NAME.test('ñ'.repeat(33)) && !ROOM_NAME.test('sala\u200dx') && !ROOM_NAME.test('😀'));
   });
 
   it('gives every close status one meaning', () => {

@@ -11,6 +11,8 @@ describe('07 cores: commands', () => {
       ['#eR', { name: 'leave' }],
       ['#LR', { name: 'list' }],
       ['#dR games', { name: 'delete', room: 'games' }],
+      ['#cR sala-ñ', { name: 'create', room: 'sala-ñ' }],
+      ['#gR AÇÃO', { name: 'go', room: 'AÇÃO' }],
       ['#show users', { name: 'users' }],
       ['#SHOW Users', { name: 'users' }],
       ['#exit', { name: 'exit' }],

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, LAB_NAME, REPO_ROOT, joinUrls, lanAddresses, readConfig } from '../server/config.ts';
@@ -14,13 +15,27 @@ describe('07 cores: config', () => {
       gate: 0,
       rateLimit: 20,
       stunPort: 3000,
+      workers: availableParallelism(),
     });
     assert.equal(LAB_NAME, '07-cores');
   });
 
   it('reads PORT, HOST, LOG_DIR and DATA_DIR (relative to where npm runs) and GATE', () => {
     const config = readConfig({ PORT: '4000', HOST: '::1', LOG_DIR: 'my-logs', DATA_DIR: 'my-data', GATE: '3' }, [], '/somewhere');
-    assert.deepEqual(config, { port: 4000, tcpPort: 4001, host: '::1', logDir: '/somewhere/my-logs', dataDir: '/somewhere/my-data', gate: 3, rateLimit: 20, stunPort: 4000 });
+    assert.deepEqual(config, { port: 4000, tcpPort: 4001, host: '::1', logDir: '/somewhere/my-logs', dataDir: '/somewhere/my-data', gate: 3, rateLimit: 20, stunPort: 4000, workers: availableParallelism() });
+  });
+
+  it('starts one worker process per core, or as many as --workers or WORKERS say, and refuses 0, negatives and what is not a number', () => {
+    assert.equal(readConfig({}, ['--workers', '3']).workers, 3);
+    assert.equal(readConfig({ WORKERS: '2' }, ['--workers', '4']).workers, 4);
+    assert.equal(readConfig({ WORKERS: ' 2 ' }, []).workers, 2);
+    for (const workers of ['0', '-1', '1.5', 'many', '65']) {
+      assert.throws(
+        () => readConfig({ WORKERS: workers }, []),
+        (error: Error) => error instanceof ConfigError && error.message === `The number of workers (--workers or WORKERS) must be a whole number of processes from 1 to 64, not "${workers}".`,
+        workers,
+      );
+    }
   });
 
   it('answers STUN on the HTTP port number, on STUN_PORT, or not at all with STUN_PORT=off', () => {

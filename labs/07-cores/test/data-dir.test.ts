@@ -53,7 +53,7 @@ describe('07 cores: one server per data folder, and a hand-edited accounts.json'
     await writeFile(join(data, 'accounts.json'), text);
     const refused = await spawnRefusedLab(t, data, join(dir, 'logs'));
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^Error: \S+accounts\.json holds both "Ada" and "ada", one login in two cases .*: fix it by hand, or move it away to start with no accounts\.\n$/);
+    assert.match(refused.stderr, /^Error: \S+accounts\.json holds both "Ada" and "ada", one login written two ways .*: fix it by hand, or move it away to start with no accounts\.\n$/);
     assert.equal(await readFile(join(data, 'accounts.json'), 'utf8'), text, 'the file is left alone');
   });
 

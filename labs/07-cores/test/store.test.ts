@@ -42,14 +42,14 @@ describe('07 cores: account store', () => {
     const dir = await tempDir(t, 'lab07-store');
     const store = await openStore(t, dir);
     const result = await store.register({ ...form('x'), age: 'old' });
-    assert.deepEqual(result, { ok: false, status: 400, errors: { login: 'Login must be 3 to 32 letters, digits, _ . or -.', age: 'Age must be a whole number from 13 to 120.' } });
+    assert.deepEqual(result, { ok: false, status: 400, errors: { login: 'Login must be 3 to 32 letters (any alphabet), digits, _ . or -, with no spaces.', age: 'Age must be a whole number from 13 to 120.' }, codes: { login: 'bad-login', age: 'bad-age' } });
     assert.deepEqual(await readdir(dir), [LOCK_FILE], 'no accounts.json');
   });
 
   it('refuses a login that is taken in any case, with 409 and an error on login', async (t) => {
     const store = await openStore(t, await tempDir(t, 'lab07-store'));
     await registered(store, 'Alice');
-    assert.deepEqual(await store.register(form('ALICE')), { ok: false, status: 409, errors: { login: 'Login "ALICE" is taken: choose another.' } });
+    assert.deepEqual(await store.register(form('ALICE')), { ok: false, status: 409, errors: { login: 'Login "ALICE" is taken: choose another.' }, codes: { login: 'login-taken' } });
   });
 
   it('lets exactly one of two concurrent registrations of Alice and alice win', async (t) => {
@@ -115,7 +115,8 @@ describe('07 cores: account store', () => {
       ['[]', /is not an accounts file \(it should be/],
       ['{"accounts": [{"login": "x"}]}', /is not an accounts file: account 1 has no login or no passwordHash/],
       [`\uFEFF${clean}`, /starts with a byte-order mark/],
-      [JSON.stringify({ version: 1, accounts: [ada, { ...ada, login: 'ada' }] }), /holds both "Ada" and "ada", one login in two cases/],
+      [JSON.stringify({ version: 1, accounts: [ada, { ...ada, login: 'ada' }] }), /holds both "Ada" and "ada", one login written two ways/],
+      [JSON.stringify({ version: 1, accounts: [{ ...ada, login: 'Jose\u0301' }, { ...ada, login: 'josé' }] }), /holds both "Jose\u0301" and "josé", one login written two ways/],
     ];
     for (const [text, problem] of cases) {
       await writeFile(join(dir, 'accounts.json'), text);

@@ -54,6 +54,23 @@ describe('07 cores: terminals over TCP', () => {
     assert.match(await ana.next(ENTRY_LINE), /^\[\d\d:\d\d:\d\d\] #lobby \* ana joined$/);
   });
 
+  it('logs in as JOSÉ, or with the accent typed as a combining mark, to josé\'s account; #gR SALA-Ñ reaches sala-ñ', async (t) => {
+    const { server, url, terminal } = await start(t);
+    await signUp(url, 'josé');
+    const upper = await LineClient.logIn(server.tcpPort, 'JOSÉ');
+    t.after(() => upper.socket.destroy());
+    assert.match(upper.all(/^\*\*\* Hello /)[0]!, /^\*\*\* Hello josé! /);
+    upper.send('#cR sala-ñ');
+    await upper.next('*** You are in #sala-ñ.');
+    const bob = await terminal('bob');
+    bob.send('#gR SALA-Ñ');
+    await bob.next('*** You are in #sala-ñ.');
+    const decomposed = await LineClient.logIn(server.tcpPort, 'jose\u0301');
+    t.after(() => decomposed.socket.destroy());
+    assert.match(decomposed.all(/^\*\*\* Hello /)[0]!, /^\*\*\* Hello josé! /, 'the same account, so this connection replaces the first');
+    await upper.closed;
+  });
+
   it('chats with a browser user in the same room: both see every line, in one order', async (t) => {
     const { browser, terminal } = await start(t);
     const ben = await browser('ben');

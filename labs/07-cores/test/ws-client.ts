@@ -13,10 +13,13 @@ type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
  */
 export class TestClient {
   readonly frames: ServerFrame[] = [];
+  /** The worker that holds the connection, as its handshake's `X-Worker` header says: `2 (pid 4242)`. */
+  worker = '';
   #cursor = 0;
   #waiting: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
   private constructor(readonly socket: WebSocket) {
+    socket.once('upgrade', (response) => (this.worker = String(response.headers['x-worker'])));
     socket.on('message', (data) => {
       this.frames.push(JSON.parse(data.toString()) as ServerFrame);
       for (const waiter of this.#waiting.splice(0)) waiter.resolve();

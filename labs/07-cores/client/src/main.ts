@@ -1,2 +1,6 @@
-// The web client's entry: defining <chat-app> (and, through it, every component) starts the page.
-import './components/chat-app.ts';
+// The web client's entry: first the language (the person's choice, else the browser's), then
+// <chat-app>, whose definition (and, through it, every component's) starts the page.
+import { startLocale } from './i18n/page-locale.ts';
+
+await startLocale();
+await import('./components/chat-app.ts');

@@ -1,4 +1,5 @@
 import { LOGIN_PATTERN, type PublicAccount } from '../../shared/accounts.ts';
+import { normalizeName } from '../../shared/names.ts';
 import type { LogInLimit } from '../core/log-in-limit.ts';
 import type { Throttle } from '../core/throttle.ts';
 import type { AccountStore } from './store.ts';
@@ -23,9 +24,11 @@ const WRONG_LOGIN = 'Wrong login or password.';
  * Checks a login and its password, for the web page (`POST /api/login`) and a terminal
  * (`tcp/session.ts`) alike, so that both count failures in the same {@link Throttle} and log-ins
  * in the same {@link LogInLimit}: a guesser gains nothing by switching from one to the other. A
- * failure says the same thing whether the login exists or not.
+ * failure says the same thing whether the login exists or not. The login is normalised first
+ * (`normalizeName`), so `JOSE\u0301` counts and logs in as `josé`.
  */
-export async function logIn({ accounts, throttle, logIns, now }: LogInDeps, login: string, password: string, address: string): Promise<LogInResult> {
+export async function logIn({ accounts, throttle, logIns, now }: LogInDeps, typed: string, password: string, address: string): Promise<LogInResult> {
+  const login = normalizeName(typed);
   if (!LOGIN_PATTERN.test(login)) return { ok: false, status: 401, error: WRONG_LOGIN };
   const verdict = throttle.check(login, address, now());
   if (!verdict.ok) {

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { FieldErrors, PublicAccount } from '../../shared/accounts.ts';
+import type { FieldCodes, FieldErrors, PublicAccount } from '../../shared/accounts.ts';
 import { ConfigError } from '../config.ts';
 import { checkRegistration, loginKey } from '../core/accounts.ts';
 import { lockDataDir } from './data-lock.ts';
@@ -11,7 +11,7 @@ interface StoredAccount extends PublicAccount {
   passwordHash: string;
 }
 
-export type RegisterResult = { ok: true; account: PublicAccount } | { ok: false; status: 400 | 409; errors: FieldErrors };
+export type RegisterResult = { ok: true; account: PublicAccount } | { ok: false; status: 400 | 409; errors: FieldErrors; codes: FieldCodes };
 
 /** Hooks for tests and measurements; the lab passes none. */
 export interface StoreHooks {
@@ -64,7 +64,7 @@ export class AccountStore {
    * Creates `dataDir` if needed, takes it for this process (see {@link lockDataDir}: another
    * server using it stops this one with a {@link ConfigError}) and loads its `accounts.json`.
    * A leftover `accounts.json.tmp` (a save cut short by a crash) is removed. A file that is not a
-   * clean accounts file (not JSON, a byte-order mark, a login twice in two cases) stops the
+   * clean accounts file (not JSON, a byte-order mark, a login written twice, in two cases or two Unicode forms) stops the
    * server with a {@link ConfigError}, rather than starting and losing accounts at the next save.
    */
   static async open(dataDir: string, hooks: StoreHooks = {}): Promise<AccountStore> {
@@ -119,11 +119,11 @@ export class AccountStore {
 
   async #register(raw: unknown): Promise<RegisterResult> {
     const checked = checkRegistration(raw);
-    if (!checked.ok) return { ok: false, status: 400, errors: checked.errors };
+    if (!checked.ok) return { ok: false, status: 400, errors: checked.errors, codes: checked.codes };
     const { password, ...profile } = checked.registration;
     const key = loginKey(profile.login);
     if (this.#accounts.has(key) || this.#reserved.has(key)) {
-      return { ok: false, status: 409, errors: { login: `Login "${profile.login}" is taken: choose another.` } };
+      return { ok: false, status: 409, errors: { login: `Login "${profile.login}" is taken: choose another.` }, codes: { login: 'login-taken' } };
     }
     this.#reserved.add(key);
     try {
@@ -194,7 +194,7 @@ function checkAccounts(text: string): string | undefined {
   const seen = new Map<string, string>();
   for (const { login } of accounts as StoredAccount[]) {
     const first = seen.get(loginKey(login));
-    if (first !== undefined) return `holds both "${first}" and "${login}", one login in two cases (logins are the same in any case; keep one)`;
+    if (first !== undefined) return `holds both "${first}" and "${login}", one login written two ways (logins are the same in any case and any Unicode form; keep one)`;
     seen.set(loginKey(login), login);
   }
   return undefined;

@@ -15,6 +15,7 @@ import {
   type UserInfo,
 } from '../../shared/protocol.ts';
 import { ROOM_NAME, ROOM_NAME_RULE, parseLine } from '../../shared/commands.ts';
+import { nameKey, normalizeName } from '../../shared/names.ts';
 import { RateLimit } from './rate-limit.ts';
 
 /**
@@ -92,7 +93,7 @@ interface Member<Conn> {
   asks?: RateLimit;
 }
 
-const key = (name: string) => name.toLowerCase();
+const key = nameKey;
 
 /** The entries of `room` after `from`, and how many before them it no longer keeps. */
 function replay({ name, history, seq }: Room<unknown>, from: number): Joined {
@@ -211,12 +212,13 @@ export class Chat<Conn = ConnId> {
     const fx = effects<Conn>();
     switch (command.name) {
       case 'create': {
-        if (!ROOM_NAME.test(command.room)) return this.#refuse(conn, 'bad-room-name', `Room names are ${ROOM_NAME_RULE}.`);
-        if (this.#rooms.has(key(command.room))) return this.#refuse(conn, 'room-exists', `There is already a room called ${command.room}.`);
+        const name = normalizeName(command.room);
+        if (!ROOM_NAME.test(name)) return this.#refuse(conn, 'bad-room-name', `Room names are ${ROOM_NAME_RULE}.`);
+        if (this.#rooms.has(key(name))) return this.#refuse(conn, 'room-exists', `There is already a room called ${name}.`);
         const mine = [...this.#rooms.values()].filter((room) => room.creator === member.login).length;
         if (mine >= MAX_ROOMS_PER_PERSON) return this.#refuse(conn, 'too-many-rooms', `You already have ${mine} rooms, the most one person may create: delete one first (#dR).`);
         if (this.#rooms.size - 1 >= MAX_ROOMS) return this.#refuse(conn, 'rooms-full', `The server already has ${MAX_ROOMS} rooms, its limit: join one (#lR lists them) or wait for one to go.`);
-        const room = newRoom<Conn>(command.room, member.login);
+        const room = newRoom<Conn>(name, member.login);
         this.#rooms.set(key(room.name), room);
         this.#move(fx, member, room, time);
         return fx;

@@ -1,23 +1,27 @@
 import { EventEmitter } from 'node:events';
-import { LOGGED_OUT, type ErrorCode, type Parsed, type ServerFrame } from '../../shared/protocol.ts';
+import { LOGGED_OUT, type Command, type ErrorCode, type Parsed, type ServerFrame, type SignalData } from '../../shared/protocol.ts';
 import { loginKey } from '../core/accounts.ts';
-import type { Chat, Effects, Resume } from '../core/chat.ts';
-import { logLine } from '../core/log-format.ts';
+import type { Effects, Resume } from '../core/chat.ts';
 import { RateLimits, type RateLimit } from '../core/rate-limit.ts';
-import type { LogFile } from '../log-file.ts';
 import { Flusher } from './outbox.ts';
 
-/** Room lists changed within this window are sent once, not once per change. */
-const ROOMS_BATCH_MS = 50;
-
-/** …and a crowd waits longer, so that room lists never cost more than this many frames a second in all. */
-const ROOMS_FRAMES_PER_SECOND = 10_000;
+/**
+ * Where the hub sends what its clients do: the chat's steps, without their answers. The chat runs
+ * in another process (see `cluster/sequencer.ts`); its effects come back through {@link Hub.apply}.
+ */
+export interface ChatPort {
+  connect(client: Client, login: string, time: number, resume: Resume): void;
+  say(client: Client, text: string, time: number): void;
+  command(client: Client, command: Command, time: number): void;
+  signal(client: Client, to: string, data: SignalData, time: number): void;
+  disconnect(client: Client, time: number): void;
+  /** A signal from `from` was not relayed to `peer`, who is not keeping up: its sender is told. */
+  busy(peer: Client, from: string): void;
+}
 
 export interface HubOptions {
-  /** The chat, whose connections are the hub's records of them. */
-  chat: Chat<Client>;
-  /** This run's log. */
-  log: LogFile;
+  /** Where the connections' steps go. */
+  chat: ChatPort;
   now: () => Date;
   /** A client whose unsent data passes this many bytes has stopped reading: it is dropped. */
   maxBufferedBytes: number;
@@ -29,14 +33,14 @@ export interface HubOptions {
 
 interface HubEvents {
   drop: [login: string, reason: string];
-  'log-error': [error: Error];
 }
 
 /**
  * The connected clients around the pure {@link Chat}, whatever carries them (a WebSocket, see
  * `ws-connection.ts`, or a TCP stream of lines, see `tcp/`): it turns their frames into chat
- * steps and carries out their effects: frames handed to each recipient, which encodes each one
- * once for its transport however many it goes to; entries appended to the log; connections closed.
+ * steps for the {@link ChatPort} and carries out the effects it is handed ({@link Hub.apply}):
+ * frames handed to each recipient, which encodes each one once for its transport however many
+ * it goes to; connections closed.
  */
 export class Hub extends EventEmitter<HubEvents> {
   readonly #clients = new Set<Client>();
@@ -45,7 +49,6 @@ export class Hub extends EventEmitter<HubEvents> {
   /** Frames and connections are counted per person (their login), so that reconnecting refills nothing. */
   readonly #rates: RateLimits;
   readonly #connects: RateLimits;
-  #roomsTimer: NodeJS.Timeout | undefined;
   #closing = false;
 
   constructor(private readonly options: HubOptions) {
@@ -67,7 +70,7 @@ export class Hub extends EventEmitter<HubEvents> {
   join(client: Client, resume: Resume): void {
     if (this.#closing) return client.close(1001, 'server stopping');
     this.#clients.add(client);
-    this.#apply(this.options.chat.connect(client, client.login, this.#time(), resume));
+    this.options.chat.connect(client, client.login, this.#time(), resume);
   }
 
   /** Every connected client. */
@@ -82,16 +85,11 @@ export class Hub extends EventEmitter<HubEvents> {
     }
   }
 
-  /**
-   * Says goodbye to every client with 1001 (cutting off, after a second, any that does not
-   * answer), then flushes and closes the log.
-   */
+  /** Says goodbye to every client with 1001, cutting off, after a second, any that does not answer. */
   async close(): Promise<void> {
     this.#closing = true;
-    clearTimeout(this.#roomsTimer);
     this.flusher.flushAll();
     await closeAll([...this.#clients]);
-    await this.options.log.close();
   }
 
   /** A frame (or a line, over TCP) from `client`, as its transport read it: a frame, or what is wrong with it. */
@@ -108,54 +106,40 @@ export class Hub extends EventEmitter<HubEvents> {
     const { frame } = parsed;
     switch (frame.type) {
       case 'send':
-        return this.#apply(chat.say(client, frame.text, time));
+        return chat.say(client, frame.text, time);
       case 'command':
-        return this.#apply(chat.command(client, frame.command, time));
+        return chat.command(client, frame.command, time);
       case 'signal':
-        return this.#signal(client, chat.signal(client, frame.to, frame.data, time));
+        return chat.signal(client, frame.to, frame.data, time);
       case 'time':
         return this.#send([client], { type: 'time', id: frame.id, server: time });
     }
   }
 
+  /** Closes `client` with `BYE` once what the chat sends it before is written: the client has sent all it will. */
+  bye(client: Client): void {
+    this.options.chat.command(client, { name: 'exit' }, this.#time());
+  }
+
   /** `client`'s connection closed, whatever closed it. */
   leave(client: Client): void {
     if (!this.#clients.delete(client)) return;
-    if (!this.#closing) this.#apply(this.options.chat.disconnect(client, this.#time()));
+    if (!this.#closing) this.options.chat.disconnect(client, this.#time());
   }
 
   /**
-   * Signaling goes from browser to browser: someone on a terminal has no WebRTC to answer with.
-   * And it is relayed only to someone who keeps up: it must never be what fills a client's backlog
-   * and gets them dropped (see {@link Hub.#send}), whoever floods them. Past a quarter of
-   * `maxBufferedBytes`, the sender is told to try again instead.
+   * Carries out what the chat decided for this hub's clients: frames sent, connections closed
+   * (the log and the room lists are the chat's process's business). A signal is relayed only to
+   * someone who keeps up: it must never be what fills a client's backlog and gets them dropped
+   * (see {@link Hub.#send}), whoever floods them. Past a quarter of `maxBufferedBytes`, it is
+   * left out and the chat is told, to tell its sender to try again.
    */
-  #signal(client: Client, fx: Effects<Client>): void {
-    const peer = fx.send[0]?.frame.type === 'signal' ? fx.send[0].to[0] : undefined;
-    if (peer?.transport === 'tcp') {
-      return this.#refuse(client, 'terminal-user', `${peer.login} is on a terminal: private messages need both of you in a browser.`);
+  apply({ send, close }: Pick<Effects<Client>, 'send' | 'close'>): void {
+    for (const { to, frame } of send) {
+      if (frame.type === 'signal' && to[0] && to[0].backlog > this.options.maxBufferedBytes / 4) this.options.chat.busy(to[0], frame.from);
+      else this.#send(to, frame);
     }
-    if (peer && peer.backlog > this.options.maxBufferedBytes / 4) {
-      return this.#refuse(client, 'peer-busy', `${peer.login} is not keeping up with what they receive: try again in a moment.`);
-    }
-    this.#apply(fx);
-  }
-
-  #apply({ send, log, close, roomsChanged }: Effects<Client>): void {
-    for (const { to, frame } of send) this.#send(to, frame);
-    for (const entry of log) this.options.log.append(logLine(entry)).catch((error: Error) => this.emit('log-error', error));
     for (const { conn, code, reason } of close) conn.close(code, reason);
-    if (roomsChanged) this.#roomsTimer ??= setTimeout(() => this.#sendRooms(), this.#roomsBatchMs());
-  }
-
-  /** 50 ms, or longer for more than 500 people: 5000 people get a room list every 500 ms. */
-  #roomsBatchMs(): number {
-    return Math.max(ROOMS_BATCH_MS, (this.#clients.size / ROOMS_FRAMES_PER_SECOND) * 1000);
-  }
-
-  #sendRooms(): void {
-    this.#roomsTimer = undefined;
-    this.#send([...this.#clients], { type: 'rooms', rooms: this.options.chat.rooms() });
   }
 
   #refuse(client: Client, code: ErrorCode, message: string): void {

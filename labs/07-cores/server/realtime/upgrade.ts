@@ -39,16 +39,17 @@ export function checkUpgrade(url: string | undefined, headers: IncomingHttpHeade
 }
 
 /**
- * The HTTP server's `upgrade` listener: requests are checked and join the hub, or get an HTTP
- * error, a few per turn of the event loop (see {@link Admission}); so does a person who
- * reconnects too often (429, with `Retry-After`).
+ * The HTTP server's `upgrade` listener: once the primary said whose session the cookie holds,
+ * requests are checked and join the hub, or get an HTTP error, a few per turn of the event loop
+ * (see {@link Admission}); so does a person who reconnects too often (429, with `Retry-After`).
  */
-export function upgradeHandler(wss: WebSocketServer, hub: Hub, loginFor: (session: string | undefined) => string | undefined) {
+export function upgradeHandler(wss: WebSocketServer, hub: Hub, loginFor: (session: string | undefined) => Promise<string | undefined>) {
   const admission = new Admission();
-  return function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  return async function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', destroySocket);
+    const login = await loginFor(readCookie(request.headers.cookie, SESSION_COOKIE)).catch(() => undefined);
     admission.add(() => {
-      const check = checkUpgrade(request.url, request.headers, loginFor);
+      const check = checkUpgrade(request.url, request.headers, () => login);
       if (!check.ok) return refuse(socket, check.status, check.reason);
       const wait = hub.mayConnect(check.login);
       if (wait > 0) return refuse(socket, 429, `Too many connections: try again in ${wait} s.`, wait);

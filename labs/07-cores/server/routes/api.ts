@@ -45,7 +45,7 @@ export function apiRoutes({ accounts, sessions, throttle, registrations, logIns 
     const result = await accounts.register(body);
     if (!result.ok) {
       registrations.giveBack(address, now());
-      return c.json({ errors: result.errors }, result.status);
+      return c.json({ errors: result.errors, codes: result.codes }, result.status);
     }
     return c.json({ account: result.account }, 201);
   }
@@ -59,8 +59,9 @@ export function apiRoutes({ accounts, sessions, throttle, registrations, logIns 
     }
     const result = await checkLogIn({ accounts, throttle, logIns, now }, login, password, clientAddress(c));
     if (!result.ok) {
-      if (result.status === 429) c.header('Retry-After', String(result.retryAfterSeconds));
-      return c.json({ error: result.error }, result.status);
+      if (result.status === 401) return c.json({ error: result.error, code: 'wrong-login' }, 401);
+      c.header('Retry-After', String(result.retryAfterSeconds));
+      return c.json({ error: result.error, code: 'too-many', minutes: Math.ceil(result.retryAfterSeconds / 60) }, 429);
     }
     setCookie(c, SESSION_COOKIE, sessions.create(result.account.login), cookie);
     return c.json({ account: result.account });
@@ -107,10 +108,10 @@ async function jsonOnly(c: Context, next: Next) {
   await next();
 }
 
-/** 429 with `Retry-After`, and the wait in minutes in the sentence. */
+/** 429 with `Retry-After`, and the wait in minutes in the sentence and beside it (code `too-many`). */
 function tooMany(c: Context, { retryAfterSeconds }: Verdict & { ok: false }, what: string) {
   c.header('Retry-After', String(retryAfterSeconds));
-  return c.json({ error: `${what}: ${tryAgainIn(retryAfterSeconds)}.` }, 429);
+  return c.json({ error: `${what}: ${tryAgainIn(retryAfterSeconds)}.`, code: 'too-many', minutes: Math.ceil(retryAfterSeconds / 60) }, 429);
 }
 
 function tooLarge(c: Context) {

@@ -90,7 +90,7 @@ export class TcpSession {
   }
 
   #bye(): void {
-    if (this.#client) this.#client.close(BYE, 'bye');
+    if (this.#client) this.options.hub.bye(this.#client);
     else this.#end(BYE, 'bye');
   }
 

@@ -1,5 +1,6 @@
 import { LitElement, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { localized, msg } from '@lit/localize';
 import type { PublicAccount } from '../../../shared/accounts.ts';
 import { api } from '../lib/api.ts';
 import './auth-screen.ts';
@@ -7,6 +8,7 @@ import './chat-screen.ts';
 
 /** The whole page: the chat when logged in, else the log-in and register screen. */
 @customElement('chat-app')
+@localized()
 export class ChatApp extends LitElement {
   /** undefined while it asks the server who is logged in. */
   @state() private account: PublicAccount | null | undefined;
@@ -18,13 +20,13 @@ export class ChatApp extends LitElement {
       (account) => (this.account = account),
       () => {
         this.account = null;
-        this.notice = 'The server cannot be reached right now.';
+        this.notice = msg('The server cannot be reached right now.', { id: 'app.unreachable' });
       },
     );
   }
 
   override render() {
-    if (this.account === undefined) return html`<p role="status">Loading…</p>`;
+    if (this.account === undefined) return html`<p role="status">${msg('Loading…', { id: 'app.loading' })}</p>`;
     if (this.account === null) {
       return html`<auth-screen notice=${this.notice} @logged-in=${(event: CustomEvent<{ account: PublicAccount }>) => (this.account = event.detail.account)}></auth-screen>`;
     }

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { localized, msg } from '@lit/localize';
 import { MAX_MESSAGE_LENGTH } from '../../../shared/protocol.ts';
 import { controls } from './styles.ts';
 
@@ -9,6 +10,7 @@ import { controls } from './styles.ts';
  * @fires send - `{ text }`: the text typed, never blank.
  */
 @customElement('chat-composer')
+@localized()
 export class ChatComposer extends LitElement {
   static override styles = [
     controls,
@@ -19,17 +21,19 @@ export class ChatComposer extends LitElement {
     `,
   ];
 
-  /** The text box's accessible name. */
-  @property() label = 'Message';
-  @property() placeholder = 'Type a message or a #command';
+  /** The text box's accessible name; "Message" in the page's language when not given. */
+  @property() label = '';
+  /** The hint in the empty text box; one for the room's box when not given. */
+  @property() placeholder = '';
   @query('input') private input!: HTMLInputElement;
 
   override render() {
+    const label = this.label || msg('Message', { id: 'composer.label' });
     return html`
       <form @submit=${this.#submit}>
-        <label class="visually-hidden" for="text">${this.label}</label>
-        <input id="text" aria-label=${this.label} maxlength=${MAX_MESSAGE_LENGTH} autocomplete="off" enterkeyhint="send" placeholder=${this.placeholder} />
-        <button type="submit">Send</button>
+        <label class="visually-hidden" for="text">${label}</label>
+        <input id="text" aria-label=${label} maxlength=${MAX_MESSAGE_LENGTH} autocomplete="off" enterkeyhint="send" placeholder=${this.placeholder || msg('Type a message or a #command', { id: 'composer.placeholder' })} />
+        <button type="submit">${msg('Send', { id: 'composer.send' })}</button>
       </form>
     `;
   }

@@ -1,17 +1,20 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
 import type { PublicAccount } from '../../../shared/accounts.ts';
 import { parseLine } from '../../../shared/commands.ts';
-import type { Command } from '../../../shared/protocol.ts';
+import type { Command, GateState } from '../../../shared/protocol.ts';
 import { ClockController } from '../controllers/clock-controller.ts';
 import { ConnectionController } from '../controllers/connection-controller.ts';
 import { NoticeController } from '../controllers/notice-controller.ts';
 import { PeersController } from '../controllers/peers-controller.ts';
 import { RoomController } from '../controllers/room-controller.ts';
+import { plural } from '../i18n/texts.ts';
 import { api } from '../lib/api.ts';
 import { clockTime, signedDuration } from '../lib/format.ts';
 import './chat-composer.ts';
 import './invite-qr.ts';
+import './language-picker.ts';
 import './message-list.ts';
 import './private-panel.ts';
 import './room-list.ts';
@@ -26,6 +29,7 @@ import { controls } from './styles.ts';
  * @fires logged-out - `{ reason }`: the person logged out, or their session ended.
  */
 @customElement('chat-screen')
+@localized()
 export class ChatScreen extends LitElement {
   static override styles = [
     controls,
@@ -73,28 +77,29 @@ export class ChatScreen extends LitElement {
     return html`
       <header>
         <h1><span class="brand">Chat Lab 07 · </span>${room.view.room || '…'}</h1>
-        <button class="menu quiet" aria-expanded=${this.drawer ? 'true' : 'false'} aria-controls="drawer" @click=${() => (this.drawer = !this.drawer)}>Rooms &amp; people</button>
-        <button class="quiet" @click=${this.#logout}>Log out</button>
+        <button class="menu quiet" aria-expanded=${this.drawer ? 'true' : 'false'} aria-controls="drawer" @click=${() => (this.drawer = !this.drawer)}>${msg('Rooms & people', { id: 'chat.drawer' })}</button>
+        <language-picker></language-picker>
+        <button class="quiet" @click=${this.#logout}>${msg('Log out', { id: 'chat.log-out' })}</button>
         <p class="status" role="status">${this.#status()}</p>
       </header>
       <div class="body">
-        <aside id="drawer" class=${this.drawer ? 'open' : ''} aria-label="Rooms and people" @room-command=${this.#roomCommand} @private-open=${this.#privateOpen} @people-page=${this.#peoplePage}>
-          ${this.drawer ? html`<button class="quiet" @click=${() => (this.drawer = false)}>Close</button>` : nothing}
+        <aside id="drawer" class=${this.drawer ? 'open' : ''} aria-label=${msg('Rooms and people', { id: 'chat.drawer-label' })} @room-command=${this.#roomCommand} @private-open=${this.#privateOpen} @people-page=${this.#peoplePage}>
+          ${this.drawer ? html`<button class="quiet" @click=${() => (this.drawer = false)}>${msg('Close', { id: 'chat.close' })}</button>` : nothing}
           <room-list .rooms=${room.rooms} current=${room.view.room} me=${me}></room-list>
           <user-list .users=${room.users} me=${me} page=${room.people.page} pages=${room.people.pages} online=${room.people.online} total=${room.people.total}></user-list>
           <invite-qr></invite-qr>
         </aside>
         <main>
           ${room.gate && !room.gate.open
-            ? html`<p class="gate" role="status">${room.gate.connected} of ${room.gate.needed} here: waiting for ${room.gate.needed - room.gate.connected} more. Nobody sees a message until everyone is here.</p>`
+            ? html`<p class="gate" role="status">${this.#gate(room.gate)}</p>`
             : html`<span></span>`}
           <message-list .entries=${room.view.entries} .held=${room.view.held} .missed=${room.view.missed} me=${me}></message-list>
           ${notice ? html`<p class="notice ${notice.error ? 'error' : ''}" role=${notice.error ? 'alert' : 'status'}>${notice.text}</p>` : html`<span></span>`}
-          <chat-composer label="Message" @send=${this.#say}></chat-composer>
+          <chat-composer @send=${this.#say}></chat-composer>
         </main>
-        <section class="privates" aria-label="Private conversations" @private-send=${this.#privateSend}>
+        <section class="privates" aria-label=${msg('Private conversations', { id: 'chat.privates-label' })} @private-send=${this.#privateSend}>
           ${privates.size === 0
-            ? html`<p>Private messages go straight to the other browser, never through the server. Pick someone under People, or type <code>#\\private &lt;user&gt; &lt;text&gt;</code>.</p>`
+            ? html`<p>${msg(html`Private messages go straight to the other browser, never through the server. Pick someone under People, or type <code>#\\private &lt;user&gt; &lt;text&gt;</code>.`, { id: 'chat.privates-empty' })}</p>`
             : [...privates].map(
                 ([peer, lines]) => html`<private-panel peer=${peer} me=${me} .lines=${lines} link=${this.#peers.links.get(peer.toLowerCase()) ?? ''}></private-panel>`,
               )}
@@ -106,19 +111,32 @@ export class ChatScreen extends LitElement {
   #status() {
     const connection = this.#connection;
     const estimate = this.#clock.estimate;
-    const clock = estimate ? ` · server clock ${signedDuration(estimate.offset)} from yours (round trip ${Math.round(estimate.roundTrip)} ms) · server time ${clockTime(this.#clock.now())}` : '';
+    const clock = estimate
+      ? msg(str` · server clock ${signedDuration(estimate.offset)} from yours (round trip ${Math.round(estimate.roundTrip)} ms) · server time ${clockTime(this.#clock.now())}`, { id: 'status.clock' })
+      : '';
     switch (connection.status) {
       case 'connecting':
-        return 'Connecting…';
+        return msg('Connecting…', { id: 'status.connecting' });
       case 'online':
-        return html`Online as <b>${this.account.login}</b>${clock}`;
+        return html`${msg(html`Online as <b>${this.account.login}</b>`, { id: 'status.online' })}${clock}`;
       case 'offline':
-        return `Connection lost: trying again in ${Math.ceil(connection.retryInMs / 1000)} s… Direct private links keep working.`;
+        return msg(str`Connection lost: trying again in ${Math.ceil(connection.retryInMs / 1000)} s… Direct private links keep working.`, { id: 'status.offline' });
       case 'elsewhere':
-        return html`The chat is open in another tab. <button class="quiet" @click=${() => connection.rejoin()}>Use it here</button>`;
+        return html`${msg('The chat is open in another tab.', { id: 'status.elsewhere' })} <button class="quiet" @click=${() => connection.rejoin()}>${msg('Use it here', { id: 'status.use-here' })}</button>`;
       case 'left':
-        return html`You left the chat. <button class="quiet" @click=${() => connection.rejoin()}>Rejoin</button>`;
+        return html`${msg('You left the chat.', { id: 'status.left' })} <button class="quiet" @click=${() => connection.rejoin()}>${msg('Rejoin', { id: 'status.rejoin' })}</button>`;
     }
+  }
+
+  /** The closed gate's line: how many are here, how many it waits for. */
+  #gate({ connected, needed }: GateState): string {
+    const missing = needed - connected;
+    const waiting = plural(
+      missing,
+      msg(str`${connected} of ${needed} here: waiting for ${missing} more.`, { id: 'gate.waiting-one' }),
+      msg(str`${connected} of ${needed} here: waiting for ${missing} more.`, { id: 'gate.waiting-other' }),
+    );
+    return `${waiting} ${msg('Nobody sees a message until everyone is here.', { id: 'gate.nobody-sees' })}`;
   }
 
   /** The message box: a private line goes peer-to-peer, anything else (messages, commands) to the server. */
@@ -151,7 +169,7 @@ export class ChatScreen extends LitElement {
   async #logout(): Promise<void> {
     this.#connection.close(); // first: the server's 4001 must not reach this tab as a lost session
     await api.logout().catch(() => undefined);
-    this.dispatchEvent(new CustomEvent('logged-out', { detail: { reason: 'You logged out.' }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent('logged-out', { detail: { reason: msg('You logged out.', { id: 'chat.logged-out' }) }, bubbles: true, composed: true }));
   }
 }
 

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
 import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
 import { renderSVG } from 'uqr';
 import { inviteUrl } from '../lib/invite.ts';
@@ -9,6 +10,7 @@ import { inviteUrl } from '../lib/invite.ts';
  * the lab prints in its terminal. Nothing when the page was opened as localhost.
  */
 @customElement('invite-qr')
+@localized()
 export class InviteQr extends LitElement {
   static override styles = css`
     summary { cursor: pointer; font-weight: 600; font-size: 0.95rem; }
@@ -20,10 +22,10 @@ export class InviteQr extends LitElement {
   override render() {
     const url = inviteUrl(location);
     if (!url) return nothing;
-    const qr = renderSVG(url, { border: 2 }).replace('<svg ', `<svg role="img" aria-label="QR code of ${url}" `);
+    const qr = renderSVG(url, { border: 2 }).replace('<svg ', `<svg role="img" aria-label="${msg(str`QR code of ${url}`, { id: 'invite.qr-label' })}" `);
     return html`
       <details>
-        <summary>Invite someone</summary>
+        <summary>${msg('Invite someone', { id: 'invite.summary' })}</summary>
         <figure>${unsafeSVG(qr)}<figcaption>${url}</figcaption></figure>
       </details>
     `;

@@ -1,9 +1,11 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Entry } from '../../../shared/protocol.ts';
 import { clockTime } from '../lib/format.ts';
-import { collapseComings } from '../lib/notices.ts';
+import { plural } from '../i18n/texts.ts';
+import { collapseComings, noticeText } from '../lib/notices.ts';
 import type { Held } from '../lib/room-view.ts';
 
 /**
@@ -12,6 +14,7 @@ import type { Held } from '../lib/room-view.ts';
  * text, never as HTML.
  */
 @customElement('message-list')
+@localized()
 export class MessageList extends LitElement {
   static override styles = css`
     :host { display: block; overflow-y: auto; padding: 0.75rem; }
@@ -35,23 +38,32 @@ export class MessageList extends LitElement {
 
   override render() {
     return html`
-      ${this.missed > 0 ? html`<p class="missed">${this.missed} earlier messages are only in the server's log.</p>` : nothing}
-      ${this.entries.length === 0 && this.held.length === 0 ? html`<p class="empty">No messages here yet.</p>` : nothing}
-      <ol aria-label="Messages" aria-live="polite">
+      ${this.missed > 0 ? html`<p class="missed">${this.#missed()}</p>` : nothing}
+      ${this.entries.length === 0 && this.held.length === 0 ? html`<p class="empty">${msg('No messages here yet.', { id: 'messages.empty' })}</p>` : nothing}
+      <ol aria-label=${msg('Messages', { id: 'messages.label' })} aria-live="polite">
         ${repeat(
           collapseComings(this.entries),
           (row) => (row.kind === 'entry' ? row.entry.seq : `comings ${row.key}`),
           (row) => {
-            if (row.kind === 'comings') return html`<li class="notice" title=${`${row.count} arrivals and departures`}><time>${clockTime(row.time)}</time>${row.text}</li>`;
+            if (row.kind === 'comings') return html`<li class="notice" title=${msg(str`${row.count} arrivals and departures`, { id: 'messages.comings-title' })}><time>${clockTime(row.time)}</time>${row.text}</li>`;
             const { entry } = row;
             return entry.kind === 'notice'
-              ? html`<li class="notice"><time>${clockTime(entry.time)}</time>${entry.text}</li>`
+              ? html`<li class="notice"><time>${clockTime(entry.time)}</time>${noticeText(entry.text)}</li>`
               : html`<li class=${entry.from === this.me ? 'mine' : ''}><time>${clockTime(entry.time)}</time><b>${entry.from}</b>${entry.text}</li>`;
           },
         )}
-        ${this.held.map(({ from, text }) => html`<li class="mine held"><b>${from}</b>${text}<small>held until the gate opens</small></li>`)}
+        ${this.held.map(({ from, text }) => html`<li class="mine held"><b>${from}</b>${text}<small>${msg('held until the gate opens', { id: 'messages.held' })}</small></li>`)}
       </ol>
     `;
+  }
+
+  #missed(): string {
+    const count = this.missed;
+    return plural(
+      count,
+      msg(str`${count} earlier message is only in the server's log.`, { id: 'messages.missed-one' }),
+      msg(str`${count} earlier messages are only in the server's log.`, { id: 'messages.missed-other' }),
+    );
   }
 
   protected override updated(changed: PropertyValues<this>): void {

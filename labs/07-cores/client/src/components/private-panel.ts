@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
 import type { PrivateLine } from '../controllers/peers-controller.ts';
 import { clockTime } from '../lib/format.ts';
 import './chat-composer.ts';
@@ -10,6 +11,7 @@ import './chat-composer.ts';
  * @fires private-send - `{ to, text }`: a private message to send to `to`.
  */
 @customElement('private-panel')
+@localized()
 export class PrivatePanel extends LitElement {
   static override styles = css`
     :host { display: flex; flex-direction: column; gap: 0.5rem; min-width: 0; border: 1px solid #e5e7eb; border-radius: 0.75rem; background: white; padding: 0.75rem; }
@@ -31,14 +33,24 @@ export class PrivatePanel extends LitElement {
   override render() {
     return html`
       <h2>
-        Private with ${this.peer}
-        <span class="link ${this.link}">· ${this.link === 'open' ? 'direct link open' : this.link === 'connecting' ? 'connecting directly…' : 'no direct link yet'}</span>
+        ${msg(str`Private with ${this.peer}`, { id: 'private.title' })}
+        <span class="link ${this.link}">· ${this.#linkState()}</span>
       </h2>
-      <ol aria-label=${`Private messages with ${this.peer}`} aria-live="polite">
-        ${this.lines.map((line) => html`<li><time>${clockTime(line.time)}</time><b>${line.from === this.me ? 'you' : line.from}</b>${line.text}</li>`)}
+      <ol aria-label=${msg(str`Private messages with ${this.peer}`, { id: 'private.list-label' })} aria-live="polite">
+        ${this.lines.map((line) => html`<li><time>${clockTime(line.time)}</time><b>${line.from === this.me ? msg('you', { id: 'private.you' }) : line.from}</b>${line.text}</li>`)}
       </ol>
-      <chat-composer label=${`Private message to ${this.peer}`} placeholder=${`Only ${this.peer} will see this`} @send=${this.#send}></chat-composer>
+      <chat-composer
+        label=${msg(str`Private message to ${this.peer}`, { id: 'private.composer-label' })}
+        placeholder=${msg(str`Only ${this.peer} will see this`, { id: 'private.composer-placeholder' })}
+        @send=${this.#send}
+      ></chat-composer>
     `;
+  }
+
+  #linkState(): string {
+    if (this.link === 'open') return msg('direct link open', { id: 'private.link-open' });
+    if (this.link === 'connecting') return msg('connecting directly…', { id: 'private.link-connecting' });
+    return msg('no direct link yet', { id: 'private.link-none' });
   }
 
   #send(event: CustomEvent<{ text: string }>): void {

@@ -1,7 +1,9 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import { MAX_ROOM_NAME_LENGTH, ROOM_NAME_PATTERN, ROOM_NAME_RULE } from '../../../shared/commands.ts';
+import { localized, msg, str } from '@lit/localize';
+import { MAX_ROOM_NAME_LENGTH, ROOM_NAME_PATTERN } from '../../../shared/commands.ts';
 import { LOBBY, type Command, type RoomInfo } from '../../../shared/protocol.ts';
+import { plural, roomNameRule } from '../i18n/texts.ts';
 import { controls } from './styles.ts';
 
 /**
@@ -10,6 +12,7 @@ import { controls } from './styles.ts';
  * @fires room-command - a {@link Command} (create, go, leave, delete) when a button is pressed.
  */
 @customElement('room-list')
+@localized()
 export class RoomList extends LitElement {
   static override styles = [
     controls,
@@ -34,26 +37,26 @@ export class RoomList extends LitElement {
 
   override render() {
     return html`
-      <h2 id="rooms-title">Rooms</h2>
+      <h2 id="rooms-title">${msg('Rooms', { id: 'rooms.title' })}</h2>
       <ul aria-labelledby="rooms-title">
         ${this.rooms.map((room) => {
           const here = room.name === this.current;
-          const people = `${room.members} ${room.members === 1 ? 'person' : 'people'}`;
+          const people = plural(room.members, msg(str`${room.members} person`, { id: 'rooms.people-one' }), msg(str`${room.members} people`, { id: 'rooms.people-other' }));
           return html`
             <li aria-current=${here ? 'true' : 'false'}>
-              <button class="enter" ?disabled=${here} aria-label=${here ? `${room.name}, ${people}, you are here` : `Go to ${room.name}, ${people}`} @click=${() => this.#command({ name: 'go', room: room.name })}>
+              <button class="enter" ?disabled=${here} aria-label=${here ? msg(str`${room.name}, ${people}, you are here`, { id: 'rooms.here' }) : msg(str`Go to ${room.name}, ${people}`, { id: 'rooms.go' })} @click=${() => this.#command({ name: 'go', room: room.name })}>
                 <span class="name">${room.name}</span><span class="count">${room.members}</span>
               </button>
-              ${here && room.name !== LOBBY ? html`<button class="quiet" @click=${() => this.#command({ name: 'leave' })}>Leave</button>` : ''}
-              ${room.creator === this.me ? html`<button class="danger" aria-label=${`Delete room ${room.name}`} @click=${() => this.#command({ name: 'delete', room: room.name })}>Delete</button>` : ''}
+              ${here && room.name !== LOBBY ? html`<button class="quiet" @click=${() => this.#command({ name: 'leave' })}>${msg('Leave', { id: 'rooms.leave' })}</button>` : ''}
+              ${room.creator === this.me ? html`<button class="danger" aria-label=${msg(str`Delete room ${room.name}`, { id: 'rooms.delete-label' })} @click=${() => this.#command({ name: 'delete', room: room.name })}>${msg('Delete', { id: 'rooms.delete' })}</button>` : ''}
             </li>
           `;
         })}
       </ul>
       <form @submit=${this.#create}>
-        <label class="visually-hidden" for="new-room">New room name</label>
-        <input id="new-room" placeholder="New room" maxlength=${MAX_ROOM_NAME_LENGTH} pattern=${ROOM_NAME_PATTERN} title=${ROOM_NAME_RULE} required />
-        <button type="submit">Create</button>
+        <label class="visually-hidden" for="new-room">${msg('New room name', { id: 'rooms.new-label' })}</label>
+        <input id="new-room" placeholder=${msg('New room', { id: 'rooms.new-placeholder' })} maxlength=${MAX_ROOM_NAME_LENGTH} pattern=${ROOM_NAME_PATTERN} title=${roomNameRule()} required />
+        <button type="submit">${msg('Create', { id: 'rooms.create' })}</button>
       </form>
     `;
   }

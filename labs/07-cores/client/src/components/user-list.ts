@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
 import type { UserInfo } from '../../../shared/protocol.ts';
 import { controls } from './styles.ts';
 
@@ -11,6 +12,7 @@ import { controls } from './styles.ts';
  * @fires people-page - `{ page }`: the person wants this page of the people (the same one to refresh it).
  */
 @customElement('user-list')
+@localized()
 export class UserList extends LitElement {
   static override styles = [
     controls,
@@ -38,27 +40,29 @@ export class UserList extends LitElement {
   override render() {
     const sorted = [...this.users].sort((a, b) => Number(b.online) - Number(a.online));
     return html`
-      <h2 id="users-title">People</h2>
-      <p class="counts">${this.online} online of ${this.total}${this.pages > 1 ? `, page ${this.page + 1} of ${this.pages}` : ''}</p>
+      <h2 id="users-title">${msg('People', { id: 'people.title' })}</h2>
+      <p class="counts">
+        ${msg(str`${this.online} online of ${this.total}`, { id: 'people.counts' })}${this.pages > 1 ? msg(str`, page ${this.page + 1} of ${this.pages}`, { id: 'people.page' }) : ''}
+      </p>
       <ul aria-labelledby="users-title">
         ${sorted.map(
           (user) => html`
             <li class=${user.online ? 'online' : ''}>
               <span class="dot" aria-hidden="true"></span>
               <span class="who">${user.firstName} ${user.lastName} (${user.login})
-                <span class="where">${user.online ? `online in ${user.room}` : 'offline'}</span></span>
+                <span class="where">${user.online ? msg(str`online in ${user.room}`, { id: 'people.online-in' }) : msg('offline', { id: 'people.offline' })}</span></span>
               ${user.online && user.login !== this.me
-                ? html`<button class="quiet" aria-label=${`Message ${user.login} privately`} @click=${() => this.#open(user.login)}>Private</button>`
+                ? html`<button class="quiet" aria-label=${msg(str`Message ${user.login} privately`, { id: 'people.private-label' })} @click=${() => this.#open(user.login)}>${msg('Private', { id: 'people.private' })}</button>`
                 : ''}
             </li>
           `,
         )}
       </ul>
-      <nav aria-label="Pages of people">
-        <button class="quiet" aria-label="Refresh the list of people" @click=${() => this.#page(this.page)}>Refresh</button>
+      <nav aria-label=${msg('Pages of people', { id: 'people.pages' })}>
+        <button class="quiet" aria-label=${msg('Refresh the list of people', { id: 'people.refresh-label' })} @click=${() => this.#page(this.page)}>${msg('Refresh', { id: 'people.refresh' })}</button>
         ${this.pages > 1
-          ? html`<button class="quiet" ?disabled=${this.page === 0} @click=${() => this.#page(this.page - 1)}>Previous</button>
-              <button class="quiet" ?disabled=${this.page >= this.pages - 1} @click=${() => this.#page(this.page + 1)}>Next</button>`
+          ? html`<button class="quiet" ?disabled=${this.page === 0} @click=${() => this.#page(this.page - 1)}>${msg('Previous', { id: 'people.previous' })}</button>
+              <button class="quiet" ?disabled=${this.page >= this.pages - 1} @click=${() => this.#page(this.page + 1)}>${msg('Next', { id: 'people.next' })}</button>`
           : ''}
       </nav>
     `;

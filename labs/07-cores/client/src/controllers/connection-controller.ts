@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { msg } from '@lit/localize';
 import { BYE, REPLACED, RESYNC, type ClientFrame, type ServerFrame } from '../../../shared/protocol.ts';
 import { api } from '../lib/api.ts';
 import { reconnectDelay } from '../lib/backoff.ts';
@@ -61,7 +62,7 @@ export class ConnectionController implements ReactiveController {
   /** Sends `frame` if the socket is open; otherwise says so in the notice line and returns false. */
   send(frame: ClientFrame): boolean {
     if (this.#socket?.readyState !== WebSocket.OPEN) {
-      this.notice.show('Not connected to the server right now: that was not sent. Private messages still work once a direct link is open.', true);
+      this.notice.show(msg('Not connected to the server right now: that was not sent. Private messages still work once a direct link is open.', { id: 'connection.not-sent' }), true);
       return false;
     }
     this.#socket.send(JSON.stringify(frame));
@@ -109,7 +110,7 @@ export class ConnectionController implements ReactiveController {
     }
     const account = await api.me().catch(() => undefined);
     if (account === null) {
-      const reason = 'Your session ended (did the server restart?): log in again.';
+      const reason = msg('Your session ended (did the server restart?): log in again.', { id: 'connection.session-ended' });
       return void this.host.dispatchEvent(new CustomEvent('logged-out', { detail: { reason }, bubbles: true, composed: true }));
     }
     this.status = 'offline';

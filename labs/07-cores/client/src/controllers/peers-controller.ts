@@ -1,5 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { msg } from '@lit/localize';
 import type { ServerFrame } from '../../../shared/protocol.ts';
+import { errorText } from '../i18n/texts.ts';
 import { api } from '../lib/api.ts';
 import { Peers, rtcConfiguration, type PeerEvents } from '../lib/peers.ts';
 import type { ClockController } from './clock-controller.ts';
@@ -43,7 +45,7 @@ export class PeersController implements ReactiveController, ConnectionListener {
 
   received(frame: ServerFrame): void {
     if (frame.type === 'signal') void this.#direct().then((peers) => peers.receiveSignal(frame.from, frame.data));
-    if (frame.type === 'error' && frame.to !== undefined) void this.#peers?.then((peers) => this.#refused(peers, frame.to!, frame.message));
+    if (frame.type === 'error' && frame.to !== undefined) void this.#peers?.then((peers) => this.#refused(peers, frame.to!, errorText(frame.code, frame.message, frame.to)));
   }
 
   /** Shows the conversation with `peer` (a login as registered), empty at first. */
@@ -54,7 +56,7 @@ export class PeersController implements ReactiveController, ConnectionListener {
 
   /** Opens (or reuses) the direct link to `to` and sends `text` over it. Never through the server. */
   async send(to: string, text: string): Promise<void> {
-    if (to.toLowerCase() === this.me().toLowerCase()) return this.notice.show('That is you: pick someone else for a private message.', true);
+    if (to.toLowerCase() === this.me().toLowerCase()) return this.notice.show(msg('That is you: pick someone else for a private message.', { id: 'private.that-is-you' }), true);
     this.open(to);
     try {
       const { time } = await (await this.#direct()).send(to, text, this.clock.now());
@@ -87,7 +89,7 @@ export class PeersController implements ReactiveController, ConnectionListener {
 
   /** The server will not relay to `peer`: the link still opening closes now, and so does an empty conversation with them. */
   #refused(peers: Peers, peer: string, why: string): void {
-    if (!peers.refused(peer, `${why} The message was not sent.`)) return;
+    if (!peers.refused(peer, `${why} ${msg('The message was not sent.', { id: 'private.not-sent' })}`)) return;
     const shown = [...this.privates.keys()].find((login) => login.toLowerCase() === peer.toLowerCase());
     if (shown !== undefined && this.privates.get(shown)!.length === 0) this.privates.delete(shown);
     this.host.requestUpdate();

@@ -1,7 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ParsedLine } from '../../../shared/commands.ts';
+import { nameKey } from '../../../shared/names.ts';
 import type { Command, GateState, RoomInfo, ServerFrame, UserInfo } from '../../../shared/protocol.ts';
+import { errorText } from '../i18n/texts.ts';
 import { peopleLine, roomsLine } from '../lib/format.ts';
+import { infoText } from '../lib/notices.ts';
 import { RoomView } from '../lib/room-view.ts';
 import type { ConnectionController, ConnectionListener } from './connection-controller.ts';
 import type { NoticeController } from './notice-controller.ts';
@@ -69,9 +72,9 @@ export class RoomController implements ReactiveController, ConnectionListener {
     this.command({ name: 'users', page });
   }
 
-  /** `name` as registered (`Bob` for `bob`), or `name` itself when nobody has it. */
+  /** `name` as registered (`Bob` for `bob`, `josé` for `JOSE\u0301`), or `name` itself when nobody has it. */
   loginOf(name: string): string {
-    return this.users.find((user) => user.login.toLowerCase() === name.toLowerCase())?.login ?? name;
+    return this.users.find((user) => nameKey(user.login) === nameKey(name))?.login ?? name;
   }
 
   received(frame: ServerFrame): void {
@@ -105,11 +108,11 @@ export class RoomController implements ReactiveController, ConnectionListener {
         this.gate = frame.gate;
         break;
       case 'info':
-        this.notice.show(frame.text, false);
+        this.notice.show(infoText(frame.text), false);
         break;
       case 'error':
         // A refused signal (`to`) is for the private link, which fails the waiting message with it.
-        if (frame.to === undefined) this.notice.show(frame.message, true);
+        if (frame.to === undefined) this.notice.show(errorText(frame.code, frame.message), true);
         break;
     }
   }

@@ -1,8 +1,10 @@
+import { msg, str } from '@lit/localize';
 import type { RoomInfo, ServerFrame } from '../../../shared/protocol.ts';
+import { getLocale } from '../i18n/locale.ts';
 
-/** `hh:mm:ss` of a time in milliseconds since 1970, on a 24-hour clock. */
+/** `hh:mm:ss` of a time in milliseconds since 1970, on a 24-hour clock, as the page's language writes it. */
 export function clockTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  return new Date(ms).toLocaleTimeString(getLocale(), { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
 
 /** A duration with its sign, for the clock offset: `+1.2 s`, `-35 ms`. */
@@ -14,7 +16,8 @@ export function signedDuration(ms: number): string {
 
 /** The answer to a typed `#lR`, for the notice line: `Rooms: lobby (2), games (1).` */
 export function roomsLine(rooms: RoomInfo[]): string {
-  return `Rooms: ${rooms.map((room) => `${room.name} (${room.members})`).join(', ')}.`;
+  const list = rooms.map((room) => `${room.name} (${room.members})`).join(', ');
+  return msg(str`Rooms: ${list}.`, { id: 'line.rooms' });
 }
 
 /**
@@ -22,6 +25,7 @@ export function roomsLine(rooms: RoomInfo[]): string {
  * with the counts when there is more than one page: `People (2 online of 120, page 1 of 3): …`.
  */
 export function peopleLine({ users, page, pages, online, total }: Extract<ServerFrame, { type: 'users' }>): string {
-  const counts = pages > 1 ? ` (${online} online of ${total}, page ${page + 1} of ${pages})` : '';
-  return `People${counts}: ${users.map((user) => `${user.login} (${user.online ? `in ${user.room}` : 'offline'})`).join(', ')}.`;
+  const list = users.map((user) => (user.online ? msg(str`${user.login} (in ${user.room})`, { id: 'line.person-in' }) : msg(str`${user.login} (offline)`, { id: 'line.person-offline' }))).join(', ');
+  if (pages <= 1) return msg(str`People: ${list}.`, { id: 'line.people' });
+  return msg(str`People (${online} online of ${total}, page ${page + 1} of ${pages}): ${list}.`, { id: 'line.people-pages' });
 }

@@ -1,3 +1,4 @@
+import { msg, str } from '@lit/localize';
 import type { SignalData } from '../../../shared/protocol.ts';
 import type { RtcSettings } from '../../../shared/rtc.ts';
 import { PrivateSequencer, parsePrivateMessage, type PrivateMessage } from './private-seq.ts';
@@ -128,7 +129,14 @@ class Link {
     this.#unreachable = new Promise((_, reject) => {
       this.pc.addEventListener('icegatheringstatechange', () => {
         if (this.pc.iceGatheringState !== 'complete' || this.#candidates > 0) return;
-        reject(new Error(`Your browser found no address to offer ${peer}: this network has no router, and the lab's STUN server did not answer. Ask whoever runs the lab to allow UDP on its port, or join a network with a router (a phone hotspot is one). The message was not sent.`));
+        reject(
+          new Error(
+            msg(
+              str`Your browser found no address to offer ${peer}: this network has no router, and the lab's STUN server did not answer. Ask whoever runs the lab to allow UDP on its port, or join a network with a router (a phone hotspot is one). The message was not sent.`,
+              { id: 'private.no-address' },
+            ),
+          ),
+        );
       });
     });
     this.#unreachable.catch(() => undefined);
@@ -146,7 +154,7 @@ class Link {
   ready(timeoutMs: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout>;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Could not reach ${this.peer} directly within ${timeoutMs / 1000} s (are you both online, on the same network?). The message was not sent.`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(msg(str`Could not reach ${this.peer} directly within ${timeoutMs / 1000} s (are you both online, on the same network?). The message was not sent.`, { id: 'private.unreachable' }))), timeoutMs);
     });
     return Promise.race([this.#open, this.#unreachable, this.#refused, timeout])
       .catch((error: Error) => {
