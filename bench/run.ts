@@ -7,8 +7,11 @@
  *   npm run bench                  the full run, about 15 minutes; also redraws labs/03-realtime/docs/polling-vs-push.svg
  *   npm run bench -- --quick       smaller, under a minute
  *   npm run bench -- --json FILE   also writes every figure to FILE
- *   npm run bench -- --only a,c    only some parts: a, b, c (the three scenarios), labs and tcp
+ *   npm run bench -- --only a,c    only some parts: a, b, c (the three scenarios), labs, tcp, threads and cores
  *   npm run bench -- --only tcp    (d) lab 06 over its WebSocket against its plain TCP port (bench/tcp/)
+ *   npm run bench -- --only threads   (e) scrypt on libuv's thread pool (1, 2, 4 threads) and on worker_threads (bench/threads/)
+ *   npm run bench -- --only cores     (f) lab 06 against lab 07 with 1 and 2 worker processes (bench/cores/); redraws labs/07-cores/docs/cores.svg
+ *   npm run bench -- --only cores --workers 1,2,4,8   (f) with more workers, on a machine with the cores for them
  *   npm run bench -- --servers frameOnce,lab05   only some servers: bare, frameOnce, lab04, lab05
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench   profiles the servers
  *
@@ -23,6 +26,8 @@ import { parseArgs } from 'node:util';
 import { allServers, type IdleResult, type Results, type SaturationResult, type SteadyResult } from './compare-servers.ts';
 import { compareLabs, type LabsResult } from './labs/compare-labs.ts';
 import { compareTransports, transportsTable, type TransportsResult } from './tcp/compare-transports.ts';
+import { comparePools, poolsTable, type PoolsResult } from './threads/compare-pools.ts';
+import { compareCores, coresTable, type CoresResult } from './cores/compare-cores.ts';
 import { seedAccounts } from './lib/accounts.ts';
 import { REPO_ROOT } from './lib/children.ts';
 import { KINDS, isLab } from './lib/kinds.ts';
@@ -30,12 +35,13 @@ import { FILES_NEEDED, busyCores, describeMachine } from './lib/machine.ts';
 import { FULL, QUICK, type Scale } from './lib/scale.ts';
 import type { StepResult } from './load/traffic.ts';
 import { idleRows, labsTable, markdownTable, saturationRows, steadyRows, targetLines, type Row } from './report.ts';
-import { pollingVsPushSvg } from './svg.ts';
+import { coresSvg, pollingVsPushSvg } from './svg.ts';
 
 /** The whole run stops by itself past this, whatever is going on. */
 const RUN_LIMIT_MS = 25 * 60_000;
-const PARTS = ['a', 'b', 'c', 'labs', 'tcp'] as const;
+const PARTS = ['a', 'b', 'c', 'labs', 'tcp', 'threads', 'cores'] as const;
 const CHART = join(REPO_ROOT, 'labs', '03-realtime', 'docs', 'polling-vs-push.svg');
+const CORES_CHART = join(REPO_ROOT, 'labs', '07-cores', 'docs', 'cores.svg');
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,11 +49,12 @@ const { values: flags } = parseArgs({
     json: { type: 'string' },
     only: { type: 'string' },
     servers: { type: 'string' },
+    workers: { type: 'string', default: '1,2' },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
-  console.log(`usage: npm run bench -- [--quick] [--json FILE] [--only ${PARTS.join(',')}] [--servers ${KINDS.join(',')}]`);
+  console.log(`usage: npm run bench -- [--quick] [--json FILE] [--only ${PARTS.join(',')}] [--servers ${KINDS.join(',')}] [--workers 1,2]`);
   process.exit(0);
 }
 const only = new Set(flags.only ? flags.only.split(',') : PARTS);
@@ -55,6 +62,8 @@ for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw
 const servers = flags.servers ? flags.servers.split(',') : KINDS;
 for (const kind of servers) if (!(KINDS as string[]).includes(kind)) throw new Error(`--servers takes ${KINDS.join(', ')}, not "${kind}"`);
 const kinds = KINDS.filter((kind) => servers.includes(kind));
+const workers = flags.workers.split(',').map(Number);
+if (!workers.every((n) => Number.isInteger(n) && n >= 1 && n <= 64)) throw new Error(`--workers takes numbers of worker processes, e.g. 1,2,4, not "${flags.workers}"`);
 setTimeout(() => {
   console.error(`The benchmark ran over ${RUN_LIMIT_MS / 60_000} minutes: stopping.`);
   process.exit(1);
@@ -83,7 +92,7 @@ for (const note of notes) console.log(`  note: ${note}`);
 
 const tempRoot = await mkdtemp(join(tmpdir(), 'chat-lab-bench-'));
 type SteadyRun = SteadyResult & { connectSeconds: number };
-const results: { a?: Results<SaturationResult>; b?: Results<SteadyRun>; c?: Results<IdleResult>; labs?: LabsResult; tcp?: TransportsResult } = {};
+const results: { a?: Results<SaturationResult>; b?: Results<SteadyRun>; c?: Results<IdleResult>; labs?: LabsResult; tcp?: TransportsResult; threads?: PoolsResult; cores?: CoresResult } = {};
 const timings: Record<string, number> = {};
 const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
@@ -126,6 +135,14 @@ try {
     console.log('\n(d) lab 06: its WebSocket against its plain TCP port');
     results.tcp = await timed('tcp', () => compareTransports(scale, tempRoot, (line) => console.log(`  ${line}`)));
   }
+  if (only.has('threads')) {
+    console.log("\n(e) scrypt on libuv's thread pool and on worker_threads");
+    results.threads = await timed('threads', () => comparePools(scale, tempRoot, (line) => console.log(`  ${line}`)));
+  }
+  if (only.has('cores')) {
+    console.log(`\n(f) lab 06 against lab 07 with ${workers.join(', ')} worker processes`);
+    results.cores = await timed('cores', () => compareCores(scale, workers, tempRoot, (line) => console.log(`  ${line}`)));
+  }
 } finally {
   await rm(tempRoot, { recursive: true, force: true });
 }
@@ -141,6 +158,8 @@ console.log(`\nResults (${scale.name} run, ${new Date().toISOString().slice(0, 1
 if (rows.length) console.log(`${markdownTable(rows)}\n\n${targetLines(rows)}\n`);
 if (results.labs) console.log(`${labsTable(results.labs)}\n`);
 if (results.tcp) console.log(`${transportsTable(results.tcp, scale.saturation.clients)}\n`);
+if (results.threads) console.log(`${poolsTable(results.threads)}\n`);
+if (results.cores) console.log(`${coresTable(results.cores)}\n`);
 console.log(`Noise: ${noiseSummary()}; other work after the run: ${busyAfter.toFixed(2)} cores.`);
 for (const note of notes) console.log(`Note: ${note}`);
 
@@ -156,6 +175,14 @@ if (results.labs && scale.name === 'full') {
   await mkdir(dirname(CHART), { recursive: true });
   await writeFile(CHART, pollingVsPushSvg(results.labs, caption));
   console.log(`Chart redrawn: ${CHART}`);
+}
+if (results.cores) {
+  const date = new Date().toISOString().slice(0, 10);
+  const busy = Math.max(machine.busyBefore, busyAfter);
+  const caption = `Measured by npm run bench -- --only cores (${scale.name}) on ${date}: ${machine.cores} cores, Node ${machine.node}${busy > 0.2 ? `, other programs using ${busy.toFixed(1)} cores` : ''}.`;
+  await mkdir(dirname(CORES_CHART), { recursive: true });
+  await writeFile(CORES_CHART, coresSvg(results.cores, caption));
+  console.log(`Chart redrawn: ${CORES_CHART}`);
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * Draws `labs/03-realtime/docs/polling-vs-push.svg` from measured figures: on the left, how long a message takes
+ * Draws `labs/03-realtime/docs/polling-vs-push.svg` (and, at the end, `labs/07-cores/docs/cores.svg`) from measured figures: on the left, how long a message takes
  * to reach the other window by polling (lab 02) and by push (lab 03); on the right, what one
  * lab 02 refresh costs as the log grows. Plain SVG, no library: bars, lines and text.
  */
+import { amdahl, serialFraction, type CoresResult } from './cores/compare-cores.ts';
 import type { LabsResult } from './labs/compare-labs.ts';
 import { format } from './report.ts';
 
@@ -94,6 +95,89 @@ export function pollingVsPushSvg(labs: LabsResult, caption: string): string {
     ...latencyPanel(labs, 16, 28, 480),
     ...refreshPanel(labs, 530, 28, 310),
     text(16, HEIGHT - 10, caption, `${FONT} font-size="11" fill="#777"`),
+    '</svg>',
+  ];
+  return `${parts.join('\n')}\n`;
+}
+
+const CORES_WIDTH = 860;
+const CORES_HEIGHT = 330;
+const ONE_COLOR = '#868e96';
+const CLUSTER_COLOR = '#1c7ed6';
+const AMDAHL_COLOR = '#d9822b';
+
+/** Left panel of `cores.svg`: deliveries a second at saturation, one bar per server. */
+function throughputPanel({ runs, saturationClients }: CoresResult, x0: number, y0: number, width: number): string[] {
+  const rows = runs.map((run) => ({
+    label: run.server.name,
+    value: run.saturation.saturation?.deliveredPerSecond ?? 0,
+    bound: run.saturation.saturation?.generatorBound,
+    color: run.server.workers === 0 ? ONE_COLOR : CLUSTER_COLOR,
+  }));
+  const labelWidth = 150;
+  const plotWidth = width - labelWidth - 200;
+  const top = Math.max(1, ...rows.map((r) => r.value));
+  const out = [
+    text(x0, y0, 'Deliveries a second at saturation', `${FONT} font-size="15" font-weight="600"`),
+    text(x0, y0 + 18, `N=${saturationClients} clients, rate raised until the server falls behind. Higher is better.`, `${FONT} font-size="12" fill="#555"`),
+  ];
+  const gap = Math.min(52, 220 / rows.length);
+  rows.forEach((r, i) => {
+    const y = y0 + 45 + i * gap;
+    const barX = x0 + labelWidth;
+    out.push(text(barX - 8, y + 16, r.label, `${FONT} font-size="12" text-anchor="end"`));
+    out.push(`<rect x="${barX}" y="${y}" width="${Math.max(2, (r.value / top) * plotWidth).toFixed(1)}" height="24" fill="${r.color}" rx="2"/>`);
+    out.push(text(barX + (r.value / top) * plotWidth + 6, y + 16, `${format(r.value, 0)}${r.bound ? ' (generator bound)' : ''}`, `${FONT} font-size="12" font-weight="600"`));
+  });
+  return out;
+}
+
+/** Right panel: the speed-up over one worker that Amdahl's law predicts from s, and the measured ones. */
+function speedUpPanel(result: CoresResult, x0: number, y0: number, width: number): string[] {
+  const one = result.runs.find((run) => run.server.workers === 1);
+  const s = one ? serialFraction(one) : Number.NaN;
+  const base = one?.saturation.saturation?.deliveredPerSecond ?? Number.NaN;
+  const measured = result.runs.filter((run) => run.server.workers > 0).map((run) => ({ n: run.server.workers, speedUp: (run.saturation.saturation?.deliveredPerSecond ?? Number.NaN) / base }));
+  const maxN = 8;
+  const plotTop = y0 + 60;
+  const plotHeight = 190;
+  const plotLeft = x0 + 30;
+  const plotWidth = width - 40;
+  const x = (n: number) => plotLeft + ((n - 1) / (maxN - 1)) * plotWidth;
+  const y = (speedUp: number) => plotTop + plotHeight - (Math.min(speedUp, maxN) / maxN) * plotHeight;
+  const curve = Array.from({ length: maxN }, (_, i) => `${x(i + 1).toFixed(1)},${y(amdahl(s, i + 1)).toFixed(1)}`).join(' ');
+  const out = [
+    text(x0, y0, 'Speed-up over one worker', `${FONT} font-size="15" font-weight="600"`),
+    text(x0, y0 + 18, `Amdahl's law, s = ${format(s, 2)}: at most ${format(1 / s, 1)}×`, `${FONT} font-size="12" fill="#555"`),
+    `<line x1="${x0}" y1="${y0 + 35}" x2="${x0 + 14}" y2="${y0 + 35}" stroke="#aaa" stroke-dasharray="4 3"/>`,
+    text(x0 + 18, y0 + 39, 'ideal', `${FONT} font-size="11"`),
+    `<line x1="${x0 + 60}" y1="${y0 + 35}" x2="${x0 + 74}" y2="${y0 + 35}" stroke="${AMDAHL_COLOR}" stroke-width="2"/>`,
+    text(x0 + 78, y0 + 39, 'Amdahl', `${FONT} font-size="11"`),
+    `<circle cx="${x0 + 135}" cy="${y0 + 35}" r="4" fill="${CLUSTER_COLOR}"/>`,
+    text(x0 + 143, y0 + 39, 'measured', `${FONT} font-size="11"`),
+    `<line x1="${plotLeft}" y1="${plotTop + plotHeight}" x2="${plotLeft + plotWidth}" y2="${plotTop + plotHeight}" stroke="#999"/>`,
+    `<line x1="${plotLeft}" y1="${plotTop}" x2="${plotLeft}" y2="${plotTop + plotHeight}" stroke="#999"/>`,
+    `<line x1="${x(1)}" y1="${y(1)}" x2="${x(maxN)}" y2="${y(maxN)}" stroke="#aaa" stroke-dasharray="4 3"/>`,
+  ];
+  if (Number.isFinite(s)) out.push(`<polyline points="${curve}" fill="none" stroke="${AMDAHL_COLOR}" stroke-width="2"/>`);
+  for (const n of [1, 2, 4, 8]) out.push(text(x(n), plotTop + plotHeight + 16, `${n}`, `${FONT} font-size="12" text-anchor="middle"`));
+  out.push(text(plotLeft + plotWidth / 2, plotTop + plotHeight + 32, 'worker processes', `${FONT} font-size="11" fill="#555" text-anchor="middle"`));
+  for (const speedUp of [1, 2, 4, 8]) out.push(text(plotLeft - 6, y(speedUp) + 4, `${speedUp}×`, `${FONT} font-size="11" fill="#555" text-anchor="end"`));
+  for (const point of measured.filter((p) => Number.isFinite(p.speedUp) && p.n <= maxN)) {
+    out.push(`<circle cx="${x(point.n).toFixed(1)}" cy="${y(point.speedUp).toFixed(1)}" r="5" fill="${CLUSTER_COLOR}"/>`);
+    out.push(text(x(point.n) + 8, y(point.speedUp) - 6, `${format(point.speedUp, 2)}×`, `${FONT} font-size="11" font-weight="600"`));
+  }
+  return out;
+}
+
+/** `labs/07-cores/docs/cores.svg`: lab 06 against lab 07's workers, and Amdahl's law beside the measured speed-up. */
+export function coresSvg(result: CoresResult, caption: string): string {
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${CORES_WIDTH}" height="${CORES_HEIGHT}" viewBox="0 0 ${CORES_WIDTH} ${CORES_HEIGHT}" role="img" aria-label="Lab 06 against lab 07 with several worker processes">`,
+    `<rect width="${CORES_WIDTH}" height="${CORES_HEIGHT}" fill="#ffffff"/>`,
+    ...throughputPanel(result, 16, 28, 500),
+    ...speedUpPanel(result, 540, 28, 300),
+    text(16, CORES_HEIGHT - 10, caption, `${FONT} font-size="11" fill="#777"`),
     '</svg>',
   ];
   return `${parts.join('\n')}\n`;

@@ -222,7 +222,7 @@ async function lab04(browser: Browser, lang: Language) {
     await box.fill('#lR');
     await box.press('Enter');
     await laptop.getByText(`${said.room} (1)`).waitFor();
-    for (const page of [laptop, phone]) await page.locator('input:focus').evaluateAll((inputs) => inputs.forEach((input) => (input as HTMLInputElement).blur()));
+    for (const page of [laptop, phone]) for (const input of await page.locator('input:focus').all()) await input.blur();
     await laptop.screenshot({ path: join(REPO, lab04Picture('desktop', lang)) });
     await phone.screenshot({ path: join(REPO, lab04Picture('phone', lang)) });
     await phone.locator('button.menu').click();

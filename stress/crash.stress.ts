@@ -5,7 +5,7 @@
  * torn line), and the messages of the killed run that reached its log are the first ones
  * delivered, in order. In labs 04 and 05, every account whose registration was confirmed (a 201)
  * is there, unchanged, and logs in; a password never shows up in the server's output, its logs or
- * its accounts file.
+ * its accounts file. Whatever the killed server had started (lab 07's workers) exits with it.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -48,12 +48,18 @@ interface Server {
   url: string;
   /** Everything it printed, to look for passwords in. */
   output: string[];
+  /**
+   * Resolves once its output is closed: once it and every process that inherited its stdout and
+   * stderr (lab 07's workers) have exited.
+   */
+  closed: Promise<unknown>;
 }
 
 /** Starts the lab as `npm run lab:NN` does, on a free port, with its data and logs in `dir`. */
 async function startServer(t: TestContext, lab: RealtimeLab, dir: string): Promise<Server> {
   const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), LOG_DIR: join(dir, 'logs'), GATE: '', RATE_LIMIT: '' };
   const child = spawn(process.execPath, ['--import', 'tsx', join(lab.dir, 'server/main.ts')], { cwd: lab.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const closed = once(child, 'close');
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -72,7 +78,14 @@ async function startServer(t: TestContext, lab: RealtimeLab, dir: string): Promi
   })();
   const url = await within(60_000, 'the server to listen', Promise.race([listening, exited]));
   child.stdout!.on('data', (chunk) => output.push(String(chunk)));
-  return { child, url, output };
+  return { child, url, output, closed };
+}
+
+/** The processes `pid` started (lab 07's workers), from /proc (Linux); none elsewhere. */
+async function childrenOf(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
+  const lists = await Promise.all(tasks.map((task) => readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')));
+  return lists.join(' ').split(' ').filter(Boolean).map(Number);
 }
 
 /** The server's resident memory now and at its peak, from /proc (Linux); undefined elsewhere. */
@@ -122,11 +135,13 @@ async function burst(lab: RealtimeLab, server: Server, round: number, killAfter:
   const exited = once(server.child, 'exit');
   let killed = false;
   let memory: { rss: number; peak: number } | undefined;
+  let children: number[] = [];
   let messagesAtTrigger: number | undefined;
   const kill = async () => {
     if (killed) return;
     killed = true;
     memory = await memoryOf(server.child.pid!); // read just before: the process is still there
+    children = await childrenOf(server.child.pid!);
     server.child.kill('SIGKILL');
   };
   const maybeKill = () => {
@@ -160,7 +175,9 @@ async function burst(lab: RealtimeLab, server: Server, round: number, killAfter:
   clearInterval(talking);
   const [, signal] = await within(30_000, 'the server to die', exited);
   assert.equal(signal, 'SIGKILL');
-  return { confirmed, delivered, memory: memory! };
+  // Lab 07's workers see their primary's IPC channel close and exit: none may keep the ports or the data.
+  await within(30_000, `round ${round}: the ${children.length} processes the server started to exit with it`, server.closed);
+  return { confirmed, delivered, memory: memory!, children: children.length };
 }
 
 for (const lab of REALTIME_LABS) {
@@ -174,7 +191,7 @@ for (const lab of REALTIME_LABS) {
       const confirmed: string[] = [];
       let hashes = new Map<string, string>();
       let unconfirmedAfterKill = 0;
-      let [peak, logsChecked, linesChecked, logged, lost] = [0, 0, 0, 0, 0];
+      let [peak, logsChecked, linesChecked, logged, lost, children] = [0, 0, 0, 0, 0, 0];
       let server = await startServer(t, lab, dir);
       if (lab.accounts) for (const login of ['chatter-ann', 'chatter-ben']) assert.equal(await register(server.url, login), 201);
       const loop = bound(SCALE.crashes, 30 * 60_000);
@@ -211,13 +228,14 @@ for (const lab of REALTIME_LABS) {
         assert.deepEqual(mine, run.delivered.slice(0, mine.length), `round ${round}: the log holds the first messages delivered, in order`);
         logged += mine.length;
         lost += run.delivered.length - mine.length;
+        children += run.children;
         t.diagnostic(`round ${round}: killed after ${run.confirmed.length} registrations and ${run.delivered.length} messages; ${mine.length} of those in the log; peak ${mib(run.memory?.peak ?? 0)}`);
       }
       if (lab.accounts) await checkAccountsAtTheEnd(server, confirmed);
       server.child.kill('SIGTERM');
       await once(server.child, 'exit');
 
-      await figure(t, `${lab.name} crashes survived`, `${loop.turns} SIGKILLs in ${((performance.now() - started) / 1000).toFixed(0)} s (seed ${SEED})`);
+      await figure(t, `${lab.name} crashes survived`, `${loop.turns} SIGKILLs in ${((performance.now() - started) / 1000).toFixed(0)} s (seed ${SEED}); ${children} child processes of the killed servers, all gone with them`);
       if (lab.accounts) {
         // No password anywhere the server writes.
         const files = await Promise.all([join(dir, 'data', 'accounts.json'), ...(await readdir(join(dir, 'logs'))).map((file) => join(dir, 'logs', file))].map((file) => readFile(file, 'utf8')));

@@ -23,6 +23,7 @@ import {
   bound,
   figure,
   inParallel,
+  knownBug,
   LAB03,
   ROOMS_LABS,
   lab03,
@@ -439,9 +440,17 @@ describe('03 realtime: fuzzing the protocol', () => {
   });
 });
 
+/**
+ * Lab 07's worker answers some frames itself at once (`time`, and the refusals its hub decides:
+ * `not-json`, `bad-message`, `rate-limited`…) and passes the others to the primary, whose answers
+ * come back later: a connection's answers may overtake each other, so the barrier above cannot
+ * tell which frame an answer belongs to. Lab 06, in one process, answers in order.
+ */
+const OUT_OF_ORDER_07 = knownBug('lab 07 answers a connection\'s frames out of order: a `time` or a refusal the worker decides overtakes the answer the primary sends to an earlier frame');
+
 for (const lab of ROOMS_LABS) {
   describe(`${lab.suite}: fuzzing the protocol`, () => {
-    it(`${SCALE.fuzzFrames} random and mutated frames and ${RAW_FRAMES} broken ones: each answered with an error or a close, nothing crashes, the chat beside them loses nothing`, async (t) => {
+    it(`${SCALE.fuzzFrames} random and mutated frames and ${RAW_FRAMES} broken ones: each answered with an error or a close, nothing crashes, the chat beside them loses nothing`, { skip: lab.name === '07' && OUT_OF_ORDER_07 }, async (t) => {
       const crashes = watchCrashes(t);
       const { server, url, logDir, open } = await roomsServer(t, lab);
       const logErrors: Error[] = [];
@@ -512,7 +521,8 @@ for (const lab of ROOMS_LABS) {
         gender: rng.pick(['female', 'male', 'non-binary', 'other', 'prefer not to say', 'Female', '', 0]),
       });
       const request = (): { path: string; method: string; body?: string; password: string; headers: Record<string, string> } => {
-        const password = rng.pick([secret(), secret(), 'short', 'x'.repeat(300)]);
+        // Too short: 'q7Zx!' rather than a word such as 'short', which an answer holds as the code `too-short`.
+        const password = rng.pick([secret(), secret(), 'q7Zx!', 'x'.repeat(300)]);
         const path = rng.pick(['/api/register', '/api/register', '/api/login', '/api/login', '/api/logout', '/api/me', '/api/nothing', '/api/../api/me', '/api/register/']);
         const method = rng.chance(0.9) ? (path === '/api/me' ? 'GET' : 'POST') : rng.pick(['GET', 'PUT', 'DELETE', 'PATCH']);
         const type = rng.chance(0.9) ? 'application/json' : rng.pick(['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8', '']);

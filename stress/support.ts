@@ -1,17 +1,20 @@
 /**
  * What every stress file shares: the scale (`STRESS=quick` or full), the one switch that decides
  * whether timings are asserted ({@link assertTiming}), a seeded random source, deadlines,
- * percentiles, memory sampling, figures, a light WebSocket client, and the realtime labs (03, 04
- * and 05): what each one is, and its real server on 127.0.0.1, port 0, in temporary folders.
+ * percentiles, memory sampling, figures, a light WebSocket client, and the realtime labs (03 to
+ * 07): what each one is, and its real server on 127.0.0.1, port 0, in temporary folders (lab 07's
+ * a real cluster: a primary here and 2 worker processes).
  *
  * Not a test file: `npm run test:stress` runs `stress/*.stress.ts`.
  */
 import assert from 'node:assert/strict';
+import cluster, { type Worker } from 'node:cluster';
 import { randomBytes, scryptSync } from 'node:crypto';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { appendFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@chat-lab/test-support';
@@ -34,6 +37,13 @@ import { parseLine as parseLine06 } from '../labs/06-tcp/server/core/log-format.
 import { RATE_LIMIT as RATE_LIMIT_06 } from '../labs/06-tcp/server/config.ts';
 import { REGISTRATION_LIMITS as REGISTRATION_LIMITS_06 } from '../labs/06-tcp/server/core/registration-limit.ts';
 import * as server06 from '../labs/06-tcp/server/server.ts';
+import { AccountStore as AccountStore07 } from '../labs/07-cores/server/accounts/store.ts';
+import { buildClientIfStale as buildClient07 } from '../labs/07-cores/server/client-build.ts';
+import { startCluster as startCluster07 } from '../labs/07-cores/server/cluster/primary.ts';
+import { parseLine as parseLine07 } from '../labs/07-cores/server/core/log-format.ts';
+import { RATE_LIMIT as RATE_LIMIT_07 } from '../labs/07-cores/server/config.ts';
+import { REGISTRATION_LIMITS as REGISTRATION_LIMITS_07 } from '../labs/07-cores/server/core/registration-limit.ts';
+import * as server07 from '../labs/07-cores/server/server.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -436,7 +446,7 @@ export const sendFrame = (text: string) => ({ type: 'send', text });
 /** What the stress scenarios need to know of any realtime lab. */
 export interface RealtimeLab {
   /** The lab's number: its suites are named after it. */
-  name: '03' | '04' | '05' | '06';
+  name: '03' | '04' | '05' | '06' | '07';
   /** The prefix of its suites' names, as in the lab's own tests: `'04 rooms-p2p'`. */
   suite: string;
   /** Its folder (absolute, with a trailing slash), where `server/main.ts` starts it as `npm run lab:NN` does. */
@@ -454,7 +464,7 @@ export interface RealtimeLab {
 
 /** Lab 04's protocol, accounts and rooms: labs 04 and 05. */
 export interface RoomsLab extends RealtimeLab {
-  name: '04' | '05' | '06';
+  name: '04' | '05' | '06' | '07';
   accounts: true;
   parseLine(line: string): { room: string | null; from: string | null; text: string } | undefined;
   /** Starts its real server in-process: lab 04 takes a rate limit as an option, lab 05 (`RATE_LIMIT`) in its config. */
@@ -555,11 +565,70 @@ export const LAB06: RoomsLab = {
   registrationBurst: REGISTRATION_LIMITS_06.burst,
 };
 
+/**
+ * Lab 06 on a real cluster: `startCluster`, its primary in this process and 2 worker processes.
+ * A worker's hub is in its own process: its `drop` events reach the hub here as the lines the
+ * worker prints ("Worker 1 dropped ana's connection: it stopped reading."), and `log-error`
+ * comes from the primary's sequencer. A worker that dies (the primary replaces it) fails the test
+ * when the server closes. Memory sampled in this process is the primary's only.
+ */
+export const LAB07: RoomsLab = {
+  name: '07',
+  suite: '07 cores',
+  dir: labDir('07-cores'),
+  accounts: true,
+  parseLine: parseLine07,
+  rate: { perSecond: RATE_LIMIT_07, burst: server07.BURST_FACTOR * RATE_LIMIT_07 },
+  maxBufferedBytes: server07.MAX_BUFFERED_BYTES,
+  timing: undefined,
+  startServer: startCluster07Server,
+  openAccounts: (dataDir) => AccountStore07.open(dataDir),
+  buildClient: buildClient07,
+  registrationBurst: REGISTRATION_LIMITS_07.burst,
+};
+
+/** What a lab 07 worker prints when its hub drops a connection (`server/cluster/worker.ts`). */
+const DROPPED = /^Worker \d+ dropped (.*)'s connection: (.*)\.$/;
+
+async function startCluster07Server(config: RoomsConfig, { rate, maxConnectionsPerAddress, ...options }: RoomsOptions): Promise<RoomsServer> {
+  const hub = new EventEmitter();
+  // The workers' output through pipes (setupPrimary merges its settings: startCluster's own call keeps this).
+  cluster.setupPrimary({ silent: true });
+  const onFork = (worker: Worker) => {
+    createInterface({ input: worker.process.stdout! }).on('line', (line) => {
+      const dropped = DROPPED.exec(line);
+      if (dropped) hub.emit('drop', dropped[1], dropped[2]);
+    });
+    worker.process.stderr!.pipe(process.stderr, { end: false });
+  };
+  cluster.on('fork', onFork);
+  const deaths: string[] = [];
+  const running = await startCluster07({ ...config, rateLimit: rate.perSecond, workers: 2 }, {
+    onRestart: (id, reason) => deaths.push(`worker ${id} (${reason})`),
+    // Infinity does not survive JSON: "no cap" is a cap no test reaches.
+    options: { ...options, maxConnectionsPerAddress: Number.isFinite(maxConnectionsPerAddress) ? maxConnectionsPerAddress : 1e9 },
+  }).catch((error: Error) => {
+    cluster.off('fork', onFork);
+    throw error;
+  });
+  running.primary.sequencer.on('log-error', (error) => hub.emit('log-error', error));
+  return {
+    urls: running.urls,
+    hub,
+    logPath: running.primary.logPath,
+    close: async () => {
+      await running.close();
+      cluster.off('fork', onFork);
+      assert.deepEqual(deaths, [], 'no worker died');
+    },
+  };
+}
+
 export const isRoomsLab = (lab: RealtimeLab): lab is RoomsLab => lab.accounts;
 
 /** Every realtime lab, and those that speak lab 04's protocol: the scenarios run once per lab of a list. */
-export const REALTIME_LABS = [LAB03, LAB04, LAB05, LAB06] as const;
-export const ROOMS_LABS = [LAB04, LAB05, LAB06] as const;
+export const REALTIME_LABS = [LAB03, LAB04, LAB05, LAB06, LAB07] as const;
+export const ROOMS_LABS = [LAB04, LAB05, LAB06, LAB07] as const;
 
 /** `close` that may be called again (a test closes the server to read its logs; the clean-up closes it too). */
 function closeOnce<T>(close: () => Promise<T>): () => Promise<T> {

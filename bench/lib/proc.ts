@@ -3,7 +3,7 @@
  * benchmark measures servers from the outside, so nothing in a server has to count for it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 /** `/proc` is there: CPU and memory figures can be read. Elsewhere they are reported as missing. */
 export const HAS_PROC = existsSync('/proc/self/stat');
@@ -27,6 +27,26 @@ export function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const [utime, stime] = [Number(fields[11]), Number(fields[12])]; // fields 14 and 15 of proc(5)
   return (utime + stime) / TICKS;
+}
+
+/**
+ * CPU time of a process and of every process it started, still running, in seconds: a server
+ * that forks workers (lab 07's cluster) is measured whole. NaN without `/proc`.
+ */
+export function treeCpuSeconds(pid: number): number {
+  return descendants(pid).reduce((sum, child) => sum + cpuSeconds(child), cpuSeconds(pid));
+}
+
+/** The processes `pid` started, and theirs, still running (`/proc/<pid>/task/<tid>/children`). */
+export function descendants(pid: number): number[] {
+  if (!HAS_PROC) return [];
+  const children = (task: string) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  try {
+    const direct = readdirSync(`/proc/${pid}/task`).flatMap(children);
+    return direct.flatMap((child) => [child, ...descendants(child)]);
+  } catch {
+    return []; // it exited meanwhile
+  }
 }
 
 /** Resident memory of a process in bytes (VmRSS); NaN without `/proc`. */

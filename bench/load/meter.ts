@@ -4,11 +4,11 @@
  * be told from a quiet one), plus the kernel's interrupt work and the hypervisor's steal.
  */
 import { performance } from 'node:perf_hooks';
-import { cpuSeconds, machineSeconds } from '../lib/proc.ts';
+import { machineSeconds, treeCpuSeconds } from '../lib/proc.ts';
 
 export interface CpuUse {
   wallSeconds: number;
-  /** CPU seconds the server used. */
+  /** CPU seconds the server used: its process and those it started (lab 07's workers). */
   serverSeconds: number;
   /** Cores' worth: CPU seconds per second of wall time (1 = one core kept busy). */
   serverCores: number;
@@ -28,13 +28,13 @@ export class CpuMeter {
   readonly #machine = machineSeconds();
 
   constructor(private readonly serverPid: number) {
-    this.#server = cpuSeconds(serverPid);
+    this.#server = treeCpuSeconds(serverPid);
   }
 
   /** The CPU used since this meter was made. */
   read(): CpuUse {
     const wallSeconds = (performance.now() - this.#wall) / 1000;
-    const serverSeconds = cpuSeconds(this.serverPid) - this.#server;
+    const serverSeconds = treeCpuSeconds(this.serverPid) - this.#server;
     const { user, system } = process.cpuUsage(this.#generator);
     const generatorSeconds = (user + system) / 1e6;
     const machine = machineSeconds();
