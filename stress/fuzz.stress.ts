@@ -23,7 +23,6 @@ import {
   bound,
   figure,
   inParallel,
-  knownBug,
   LAB03,
   ROOMS_LABS,
   lab03,
@@ -440,17 +439,10 @@ describe('03 realtime: fuzzing the protocol', () => {
   });
 });
 
-/**
- * Lab 07's worker answers some frames itself at once (`time`, and the refusals its hub decides:
- * `not-json`, `bad-message`, `rate-limited`…) and passes the others to the primary, whose answers
- * come back later: a connection's answers may overtake each other, so the barrier above cannot
- * tell which frame an answer belongs to. Lab 06, in one process, answers in order.
- */
-const OUT_OF_ORDER_07 = knownBug('lab 07 answers a connection\'s frames out of order: a `time` or a refusal the worker decides overtakes the answer the primary sends to an earlier frame');
 
 for (const lab of ROOMS_LABS) {
   describe(`${lab.suite}: fuzzing the protocol`, () => {
-    it(`${SCALE.fuzzFrames} random and mutated frames and ${RAW_FRAMES} broken ones: each answered with an error or a close, nothing crashes, the chat beside them loses nothing`, { skip: lab.name === '07' && OUT_OF_ORDER_07 }, async (t) => {
+    it(`${SCALE.fuzzFrames} random and mutated frames and ${RAW_FRAMES} broken ones: each answered with an error or a close, nothing crashes, the chat beside them loses nothing`, async (t) => {
       const crashes = watchCrashes(t);
       const { server, url, logDir, open } = await roomsServer(t, lab);
       const logErrors: Error[] = [];

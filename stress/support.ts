@@ -207,11 +207,6 @@ export function watchEventLoop(t: Pick<TestContext, 'after'>) {
   return { stop };
 }
 
-/** A test option: skipped for a known bug in a lab, unless `STRESS_BUGS=1` asks to run it (to see whether it is fixed). */
-export function knownBug(reason: string): string | false {
-  return process.env.STRESS_BUGS ? false : `BUG (reported): ${reason}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Timings: the one switch
 

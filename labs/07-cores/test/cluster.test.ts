@@ -111,6 +111,42 @@ describe('07 cores: one chat on two worker processes', () => {
     assert.ok(outcomes.includes('closed'), `some were closed: ${outcomes}`);
   });
 
+  it('replaces a dead worker on port 0 too: the replacement shares the others\' random port', async (t) => {
+    const dir = await tempDir(t);
+    const config = { port: 0, host: '127.0.0.1', logDir: join(dir, 'logs'), dataDir: join(dir, 'data'), gate: 0, stunPort: null, workers: 2 };
+    let replaced!: (id: number) => void;
+    const replacement = new Promise<number>((resolve) => (replaced = resolve));
+    const cluster = await startCluster(config, { onReplaced: (id) => replaced(id) });
+    t.after(() => cluster.close());
+    const [[, first], [secondId, second]] = [...cluster.pids()];
+    process.kill(second!, 'SIGKILL');
+    const id = await replacement;
+    assert.notEqual(id, secondId);
+    assert.ok(!cluster.pids().has(secondId!), 'the dead worker is gone');
+    const url = `http://127.0.0.1:${cluster.port}`;
+    const workers = new Set<string>();
+    for (let i = 0; i < 4; i++) workers.add((await call(url, 'GET', '/me')).worker);
+    assert.ok([...workers].some((worker) => worker.startsWith(`${id} `)), `the replacement answers on the same port: ${[...workers]}`);
+    assert.ok([...workers].some((worker) => worker.includes(`pid ${first}`)), 'and so does the worker that lived');
+  });
+
+  it('answers a connection\'s frames in the order it sent them, though some answers come from the worker and others from the primary', async (t) => {
+    const { server } = await lab(t);
+    const [ana] = await connectAll(server.url, ['ana']);
+    await ana!.next('joined');
+    for (let i = 0; i < 50; i++) {
+      ana!.send({ type: 'send', text: `message ${i}` });
+      ana!.send('not json');
+      ana!.send({ type: 'time', id: i });
+    }
+    await ana!.next('time', (frame) => frame.id === 49);
+    const answers = ana!.frames
+      .filter((frame) => frame.type === 'error' || frame.type === 'time' || (frame.type === 'entry' && frame.entry.from === 'ana'))
+      .map((frame) => (frame.type === 'entry' ? `entry ${frame.entry.text}` : frame.type === 'time' ? `time ${frame.id}` : `error ${frame.code}`));
+    const expected = Array.from({ length: 50 }, (_, i) => [`entry message ${i}`, 'error not-json', `time ${i}`]).flat();
+    assert.deepEqual(answers, expected);
+  });
+
   it('gives every client on every worker the same order, the log\'s: 5 people send 200 messages each at once', async (t) => {
     const { server, logDir } = await lab(t);
     const logins = ['ana', 'bob', 'cat', 'dan', 'eve'];

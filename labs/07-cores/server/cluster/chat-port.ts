@@ -1,4 +1,4 @@
-import type { Command, SignalData } from '../../shared/protocol.ts';
+import type { Command, ServerFrame, SignalData } from '../../shared/protocol.ts';
 import type { Effects, Resume } from '../core/chat.ts';
 import type { ChatPort, Client } from '../realtime/hub.ts';
 import type { Link, ToPrimary, ToWorker } from './ipc.ts';
@@ -48,6 +48,12 @@ export class RemoteChat implements ChatPort {
   busy(peer: Client, from: string): void {
     const conn = this.#ids.get(peer);
     if (conn !== undefined) this.primary.send({ type: 'busy', conn, from });
+  }
+
+  answer(client: Client, frame: ServerFrame): boolean {
+    const conn = this.#ids.get(client);
+    if (conn !== undefined) this.primary.send({ type: 'echo', conn, frame });
+    return conn !== undefined;
   }
 
   /** The primary's effects for this worker, with clients for numbers; those already gone are left out. */

@@ -1,4 +1,4 @@
-import type { Command, SignalData } from '../../shared/protocol.ts';
+import type { Command, ServerFrame, SignalData } from '../../shared/protocol.ts';
 import type { Effects, Resume } from '../core/chat.ts';
 import type { Call, Reply } from './rpc.ts';
 
@@ -20,7 +20,9 @@ export type ChatStep =
   | { type: 'command'; conn: number; command: Command }
   | { type: 'signal'; conn: number; to: string; data: SignalData }
   | { type: 'disconnect'; conn: number }
-  | { type: 'busy'; conn: number; from: string };
+  | { type: 'busy'; conn: number; from: string }
+  /** An answer the worker gave itself (a refusal, the time): the primary sends it back in line behind the answers to the steps before it. */
+  | { type: 'echo'; conn: number; frame: ServerFrame };
 
 /**
  * What the primary tells a worker: one chat step's effects for this worker's connections only

@@ -163,8 +163,9 @@ export async function startCluster(config: Config, { onRestart, onReplaced, opti
     const link = links.get(worker);
     if (!link) return; // another cluster's, in a test process that runs several
     links.delete(worker);
+    if (closing) return; // stopping: as in lab 06, nobody "left", the server stopped
     primary.sequencer.drop(link);
-    if (closing || worker.exitedAfterDisconnect) return;
+    if (worker.exitedAfterDisconnect) return;
     onRestart?.(worker.id, signal ?? `exit code ${code}`);
     const replacement = fork();
     replacement.then(() => onReplaced?.(replacement.id, replacement.pid), () => undefined);
@@ -183,7 +184,6 @@ export async function startCluster(config: Config, { onRestart, onReplaced, opti
     throw error;
   }
   const { port, tcpPort } = ports;
-  env.CHAT_LAB_CONFIG = JSON.stringify({ ...config, port, tcpPort }); // a replacement listens on these even if every worker died, and the ports were 0 (any)
   let stopped: Promise<void> | undefined;
   return {
     port,

@@ -89,7 +89,10 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       case 'busy': {
         const sender = this.#byLogin.get(loginKey(step.from));
         if (sender) this.#refuse(sender, 'peer-busy', `${remote.login} is not keeping up with what they receive: try again in a moment.`);
+        return;
       }
+      case 'echo':
+        return worker.send({ type: 'effects', send: [{ to: [remote.id], frame: step.frame }], close: [] });
     }
   }
 

@@ -17,6 +17,12 @@ export interface ChatPort {
   disconnect(client: Client, time: number): void;
   /** A signal from `from` was not relayed to `peer`, who is not keeping up: its sender is told. */
   busy(peer: Client, from: string): void;
+  /**
+   * An answer the hub gives `client` itself (a refusal, the time), to be sent after the chat's
+   * answers to what `client` sent before it, so a connection's answers keep its frames' order.
+   * False when the chat does not know `client` yet: the hub then sends it at once.
+   */
+  answer(client: Client, frame: ServerFrame): boolean;
 }
 
 export interface HubOptions {
@@ -112,7 +118,7 @@ export class Hub extends EventEmitter<HubEvents> {
       case 'signal':
         return chat.signal(client, frame.to, frame.data, time);
       case 'time':
-        return this.#send([client], { type: 'time', id: frame.id, server: time });
+        return this.#answer(client, { type: 'time', id: frame.id, server: time });
     }
   }
 
@@ -143,7 +149,11 @@ export class Hub extends EventEmitter<HubEvents> {
   }
 
   #refuse(client: Client, code: ErrorCode, message: string): void {
-    this.#send([client], { type: 'error', code, message });
+    this.#answer(client, { type: 'error', code, message });
+  }
+
+  #answer(client: Client, frame: ServerFrame): void {
+    if (!this.options.chat.answer(client, frame)) this.#send([client], frame);
   }
 
   /** Hands `frame` to each open connection in `to`; one that stopped reading is dropped instead. */
