@@ -118,11 +118,11 @@ describe('07 cores: one chat on two worker processes', () => {
     const replacement = new Promise<number>((resolve) => (replaced = resolve));
     const cluster = await startCluster(config, { onReplaced: (id) => replaced(id) });
     t.after(() => cluster.close());
-    const [[, first], [secondId, second]] = [...cluster.pids()];
-    process.kill(second!, 'SIGKILL');
+    const [[, first], [secondId, second]] = [...cluster.pids()] as [[number, number], [number, number]];
+    process.kill(second, 'SIGKILL');
     const id = await replacement;
     assert.notEqual(id, secondId);
-    assert.ok(!cluster.pids().has(secondId!), 'the dead worker is gone');
+    assert.ok(!cluster.pids().has(secondId), 'the dead worker is gone');
     const url = `http://127.0.0.1:${cluster.port}`;
     const workers = new Set<string>();
     for (let i = 0; i < 4; i++) workers.add((await call(url, 'GET', '/me')).worker);
@@ -142,7 +142,7 @@ describe('07 cores: one chat on two worker processes', () => {
     await ana!.next('time', (frame) => frame.id === 49);
     const answers = ana!.frames
       .filter((frame) => frame.type === 'error' || frame.type === 'time' || (frame.type === 'entry' && frame.entry.from === 'ana'))
-      .map((frame) => (frame.type === 'entry' ? `entry ${frame.entry.text}` : frame.type === 'time' ? `time ${frame.id}` : `error ${frame.code}`));
+      .map((frame) => (frame.type === 'entry' ? `entry ${frame.entry.text}` : frame.type === 'time' ? `time ${frame.id}` : frame.type === 'error' ? `error ${frame.code}` : frame.type));
     const expected = Array.from({ length: 50 }, (_, i) => [`entry message ${i}`, 'error not-json', `time ${i}`]).flat();
     assert.deepEqual(answers, expected);
   });
