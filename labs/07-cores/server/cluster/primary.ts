@@ -1,12 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { logIn } from '../accounts/log-in.ts';
 import { Sessions } from '../accounts/sessions.ts';
 import { AccountStore } from '../accounts/store.ts';
 import { createApp } from '../app.ts';
-import { ConfigError, joinUrls, type Config } from '../config.ts';
+import { ConfigError, joinUrls, tcpPortFor, type Config } from '../config.ts';
 import { eventLine } from '../core/log-format.ts';
 import { LOG_IN_LIMITS, LogInLimit, type LogInLimits } from '../core/log-in-limit.ts';
 import { RegistrationLimit } from '../core/registration-limit.ts';
@@ -134,7 +135,8 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
  * HTTP and TCP ports (the primary accepts, and deals connections out in turn: `SCHED_RR`).
  * A worker that dies is replaced: its people leave the chat, and their clients reconnect to another.
  */
-export async function startCluster(config: Config, { onRestart, onReplaced, options = {}, execArgv = [] }: ClusterOptions = {}): Promise<RunningCluster> {
+export async function startCluster(asked: Config, { onRestart, onReplaced, options = {}, execArgv = [] }: ClusterOptions = {}): Promise<RunningCluster> {
+  const config = await withPorts(asked);
   const env: NodeJS.ProcessEnv = { CHAT_LAB_CONFIG: JSON.stringify(config), [OPTIONS_VAR]: toJson(options) };
   const primary = await openPrimary(config, options);
   cluster.schedulingPolicy = cluster.SCHED_RR; // the default everywhere but Windows; said here, so it is the same everywhere
@@ -209,3 +211,23 @@ export async function startCluster(config: Config, { onRestart, onReplaced, opti
 }
 
 function ignore(): void {}
+
+/**
+ * `config` with its ports 0 (any) replaced by free port numbers, found once, here. Cluster shares
+ * one listening socket per port number the workers ask for: every worker, and any worker that
+ * replaces one, must ask for the same number, even after every worker died and the socket closed.
+ */
+async function withPorts(config: Config): Promise<Config> {
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const tcpPort = config.tcpPort ?? tcpPortFor(config.port);
+  return { ...config, port, tcpPort: tcpPort === 0 ? await freePort(config.host) : tcpPort };
+}
+
+/** A TCP port nobody listens on right now, as the operating system picks one for port 0. */
+async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
