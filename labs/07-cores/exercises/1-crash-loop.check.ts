@@ -2,25 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '@chat-lab/test-support';
-import { spawnLab, type LabProcess } from '../test/lab-process.ts';
-
-/** Resolves with the first match of `pattern` in what the server printed, now or once it prints it. */
-function printed(lab: LabProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const look = () => {
-      const match = pattern.exec(lab.output);
-      if (!match) return false;
-      lab.process.stdout!.off('data', look);
-      lab.process.off('exit', gone);
-      resolve(match);
-      return true;
-    };
-    const gone = () => reject(new Error(`The server exited before it printed ${pattern}; it printed:\n${lab.output}`));
-    if (look()) return;
-    lab.process.stdout!.on('data', look);
-    lab.process.once('exit', gone);
-  });
-}
+import { printed, spawnLab, type LabProcess } from '../test/lab-process.ts';
 
 /** Kills worker `id` (its pid as the server printed it) and returns the line that says it died. */
 async function kill(lab: LabProcess, id: number, pid: number): Promise<string> {

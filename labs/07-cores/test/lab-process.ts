@@ -56,7 +56,7 @@ export function printed(lab: LabProcess, pattern: RegExp): Promise<RegExpExecArr
       resolve(match);
       return true;
     };
-    const gone = () => reject(new Error(`the server exited before it printed ${pattern}`));
+    const gone = () => reject(new Error(`The server exited before it printed ${pattern}; it printed:\n${lab.output}`));
     if (look()) return;
     lab.process.stdout!.on('data', look);
     lab.process.once('exit', gone);
