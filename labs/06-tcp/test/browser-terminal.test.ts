@@ -56,8 +56,8 @@ describe('06 tcp: a browser and a terminal', () => {
     const box = page.getByLabel('Message', { exact: true });
     await box.fill('hello from a browser');
     await box.press('Enter');
-    await messages.filter({ hasText: 'hello from a browser' }).waitFor();
-    await bob.next(/<ada> hello from a browser$/);
+    for (const text of ['hello from a browser', 'hello from a terminal']) await messages.filter({ hasText: text }).waitFor();
+    for (let i = 0; i < 2; i++) await bob.next(/<\w+> hello from/); // both, in whichever order they came
     const shown = (await messages.allTextContents()).filter((text) => text.includes('hello from')).map((text) => text.replace(/^[\d:]+/, ''));
     const typed = bob.all(/<\w+> hello from/).map((line) => line.replace(/^.*<(\w+)> /, '$1'));
     assert.deepEqual(shown, typed, 'the same order on both');
