@@ -87,21 +87,23 @@ function refreshPanel({ refresh }: LabsResult, x0: number, y0: number, width: nu
   return out;
 }
 
-/** The whole chart, as the text of an SVG file; `caption` says when and where it was measured. */
-export function pollingVsPushSvg(labs: LabsResult, caption: string): string {
+/** A chart of two panels side by side, as the text of an SVG file; `caption` says when and where it was measured. */
+function svgFile(label: string, panels: string[], caption: string): string {
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Polling (lab 02) against push (lab 03)">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${label}">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
-    ...latencyPanel(labs, 16, 28, 480),
-    ...refreshPanel(labs, 530, 28, 310),
+    ...panels,
     text(16, HEIGHT - 10, caption, `${FONT} font-size="11" fill="#777"`),
     '</svg>',
   ];
   return `${parts.join('\n')}\n`;
 }
 
-const CORES_WIDTH = 860;
-const CORES_HEIGHT = 330;
+/** `labs/03-realtime/docs/polling-vs-push.svg`: how long a message takes to arrive, and what a refresh costs. */
+export function pollingVsPushSvg(labs: LabsResult, caption: string): string {
+  return svgFile('Polling (lab 02) against push (lab 03)', [...latencyPanel(labs, 16, 28, 480), ...refreshPanel(labs, 530, 28, 310)], caption);
+}
+
 const ONE_COLOR = '#868e96';
 const CLUSTER_COLOR = '#1c7ed6';
 const AMDAHL_COLOR = '#d9822b';
@@ -172,13 +174,5 @@ function speedUpPanel(result: CoresResult, x0: number, y0: number, width: number
 
 /** `labs/07-cores/docs/cores.svg`: lab 06 against lab 07's workers, and Amdahl's law beside the measured speed-up. */
 export function coresSvg(result: CoresResult, caption: string): string {
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${CORES_WIDTH}" height="${CORES_HEIGHT}" viewBox="0 0 ${CORES_WIDTH} ${CORES_HEIGHT}" role="img" aria-label="Lab 06 against lab 07 with several worker processes">`,
-    `<rect width="${CORES_WIDTH}" height="${CORES_HEIGHT}" fill="#ffffff"/>`,
-    ...throughputPanel(result, 16, 28, 500),
-    ...speedUpPanel(result, 540, 28, 300),
-    text(16, CORES_HEIGHT - 10, caption, `${FONT} font-size="11" fill="#777"`),
-    '</svg>',
-  ];
-  return `${parts.join('\n')}\n`;
+  return svgFile('Lab 06 against lab 07 with several worker processes', [...throughputPanel(result, 16, 28, 500), ...speedUpPanel(result, 540, 28, 300)], caption);
 }
