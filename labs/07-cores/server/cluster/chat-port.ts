@@ -1,7 +1,10 @@
 import type { Command, ServerFrame, SignalData } from '../../shared/protocol.ts';
 import type { Effects, Resume } from '../core/chat.ts';
 import type { ChatPort, Client } from '../realtime/hub.ts';
-import type { Link, ToPrimary, ToWorker } from './ipc.ts';
+import type { ChatStep, Link, ToPrimary, ToWorker } from './ipc.ts';
+
+/** A chat step without its connection's number, which {@link RemoteChat} adds. */
+type WithoutConn<Step> = Step extends unknown ? Omit<Step, 'conn'> : never;
 
 /**
  * A worker's {@link ChatPort}: each connection gets a number, and its steps go to the primary
@@ -23,37 +26,37 @@ export class RemoteChat implements ChatPort {
   }
 
   say(client: Client, text: string): void {
-    const conn = this.#ids.get(client);
-    if (conn !== undefined) this.primary.send({ type: 'say', conn, text });
+    this.#step(client, { type: 'say', text });
   }
 
   command(client: Client, command: Command): void {
-    const conn = this.#ids.get(client);
-    if (conn !== undefined) this.primary.send({ type: 'command', conn, command });
+    this.#step(client, { type: 'command', command });
   }
 
   signal(client: Client, to: string, data: SignalData): void {
-    const conn = this.#ids.get(client);
-    if (conn !== undefined) this.primary.send({ type: 'signal', conn, to, data });
+    this.#step(client, { type: 'signal', to, data });
   }
 
   disconnect(client: Client): void {
-    const conn = this.#ids.get(client);
-    if (conn === undefined) return;
+    if (!this.#step(client, { type: 'disconnect' })) return;
+    this.#clients.delete(this.#ids.get(client)!);
     this.#ids.delete(client);
-    this.#clients.delete(conn);
-    this.primary.send({ type: 'disconnect', conn });
   }
 
   busy(peer: Client, from: string): void {
-    const conn = this.#ids.get(peer);
-    if (conn !== undefined) this.primary.send({ type: 'busy', conn, from });
+    this.#step(peer, { type: 'busy', from });
   }
 
   answer(client: Client, frame: ServerFrame): boolean {
+    return this.#step(client, { type: 'echo', frame });
+  }
+
+  /** Sends `client`'s step to the primary under its number; false if the client is not (or no longer) connected. */
+  #step(client: Client, step: WithoutConn<ChatStep>): boolean {
     const conn = this.#ids.get(client);
-    if (conn !== undefined) this.primary.send({ type: 'echo', conn, frame });
-    return conn !== undefined;
+    if (conn === undefined) return false;
+    this.primary.send({ ...step, conn } as ChatStep);
+    return true;
   }
 
   /** The primary's effects for this worker, with clients for numbers; those already gone are left out. */
