@@ -30,6 +30,12 @@ export interface LanHost {
   address: string;
   /** Starts a headless Chromium on this laptop, closed when the test ends. */
   openBrowser(t: Pick<TestContext, 'after' | 'skip'>): Promise<Browser | undefined>;
+  /**
+   * From now on this laptop drops every UDP packet that comes from `port` on `address`, as a
+   * firewall or a lossy Wi-Fi would. Needs `iptables`: without it, false and the test skipped (as
+   * `buildLan` skips it).
+   */
+  dropUdpFrom(t: Pick<TestContext, 'skip'>, address: string, port: number): Promise<boolean>;
 }
 
 export interface Lan {
@@ -39,7 +45,18 @@ export interface Lan {
 }
 
 let built = 0;
-let warned = false;
+const warned = new Set<string>();
+
+/** Skips the test with a loud notice (once per reason), or fails it under `E2E=required`. */
+function cannot(t: Pick<TestContext, 'skip'>, reason: string): undefined {
+  if (process.env.E2E === 'required') throw new Error(`E2E=required but ${reason}`);
+  if (!warned.has(reason)) {
+    warned.add(reason);
+    console.warn(`\n!!! LAN TESTS SKIPPED: ${reason}. !!!\n`);
+  }
+  t.skip(reason);
+  return undefined;
+}
 
 /**
  * Builds the LAN, torn down when the test ends. Needs root and iproute2: without them the test is
@@ -47,14 +64,7 @@ let warned = false;
  */
 export async function buildLan(t: Pick<TestContext, 'after' | 'skip'>, { hosts = 2, multicast = true, gateway = true }: LanOptions = {}): Promise<Lan | undefined> {
   if (process.getuid?.() !== 0 || !(await ip('-V').then(() => true, () => false))) {
-    const reason = 'building a LAN of network namespaces needs root and iproute2 ("ip")';
-    if (process.env.E2E === 'required') throw new Error(`E2E=required but ${reason}`);
-    if (!warned) {
-      warned = true;
-      console.warn(`\n!!! LAN TESTS SKIPPED: ${reason}. !!!\n`);
-    }
-    t.skip(reason);
-    return undefined;
+    return cannot(t, 'building a LAN of network namespaces needs root and iproute2 ("ip")');
   }
   const id = `${process.pid % 100_000}${built++}`;
   const subnet = await freeSubnet();
@@ -85,7 +95,18 @@ export async function buildLan(t: Pick<TestContext, 'after' | 'skip'>, { hosts =
       await ip('-n', namespace, 'link', 'set', 'nowhere', 'up');
       await ip('-n', namespace, 'route', 'add', 'default', 'dev', 'nowhere');
     }
-    lan.hosts.push({ address, openBrowser: (test) => openBrowserIn(test, namespace) });
+    lan.hosts.push({
+      address,
+      openBrowser: (test) => openBrowserIn(test, namespace),
+      dropUdpFrom: async (test, from, fromPort) => {
+        if (!(await run('iptables', ['--version']).then(() => true, () => false))) {
+          cannot(test, 'dropping packets on a laptop needs iptables');
+          return false;
+        }
+        await ip('netns', 'exec', namespace, 'iptables', '-A', 'INPUT', '-p', 'udp', '-s', from, '--sport', String(fromPort), '-j', 'DROP');
+        return true;
+      },
+    });
   }
   return lan;
 }

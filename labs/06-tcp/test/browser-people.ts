@@ -112,6 +112,16 @@ export async function sendPrivate(page: Page, to: string, text: string): Promise
   await box.press('Enter');
 }
 
+/** Waits until `to` shows `text` from `from`; if it never does, the failure quotes what `from`'s page said. */
+export async function receivesPrivately(to: Person, from: Person, text: string): Promise<void> {
+  try {
+    await privateLines(to.page, from.login).filter({ hasText: text }).waitFor();
+  } catch (error) {
+    const said = (await from.page.getByRole('alert').allInnerTexts()).join(' / ') || 'nothing';
+    throw new Error(`${to.login} never got "${text}"; ${from.login}'s page says: ${said}`, { cause: error });
+  }
+}
+
 export function assertNoPageErrors(...people: Person[]): void {
   for (const { login, errors } of people) assert.deepEqual(errors, [], `no uncaught error on ${login}'s page`);
 }

@@ -100,7 +100,11 @@ class Link {
   #ignoreOffer = false;
   #signals: Promise<void> = Promise.resolve();
   readonly #open: Promise<void>;
-  /** Rejects once gathering ends with no address at all to offer (a network with no gateway). */
+  /**
+   * Rejects once gathering ends with no address at all to offer and no way found to the peer (a
+   * network with no gateway). The peer's address alone can be enough: Chromium ends gathering when
+   * it connects, which can be before the STUN server's answer arrives.
+   */
   readonly #unreachable: Promise<never>;
   #candidates = 0;
   /** Rejects when the server refuses to relay to the peer: nobody will ever answer. */
@@ -128,7 +132,7 @@ class Link {
     });
     this.#unreachable = new Promise((_, reject) => {
       this.pc.addEventListener('icegatheringstatechange', () => {
-        if (this.pc.iceGatheringState !== 'complete' || this.#candidates > 0) return;
+        if (this.pc.iceGatheringState !== 'complete' || this.#candidates > 0 || this.pc.iceConnectionState !== 'new') return;
         reject(
           new Error(
             msg(
