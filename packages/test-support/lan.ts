@@ -103,7 +103,7 @@ export async function buildLan(t: Pick<TestContext, 'after' | 'skip'>, { hosts =
           cannot(test, 'dropping packets on a laptop needs iptables');
           return false;
         }
-        await ip('netns', 'exec', namespace, 'iptables', '-A', 'INPUT', '-p', 'udp', '-s', from, '--sport', String(fromPort), '-j', 'DROP');
+        await ip('netns', 'exec', namespace, 'iptables', '-w', '-A', 'INPUT', '-p', 'udp', '-s', from, '--sport', String(fromPort), '-j', 'DROP');
         return true;
       },
     });
