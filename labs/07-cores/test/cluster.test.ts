@@ -230,12 +230,16 @@ describe('07 cores: one chat on two worker processes', () => {
     await bob.next('rooms', (frame) => frame.rooms[0]!.members === clients.length);
 
     const COUNT = 300;
-    for (let i = 0; i < COUNT; i++) sender.send({ type: 'send', text: `m${i}` });
+    const send = (from: number, to: number) => {
+      for (let i = from; i < to; i++) sender.send({ type: 'send', text: `m${i}` });
+    };
+    send(0, COUNT / 2);
     await bob.messages(50);
     const closed = once(bob.socket, 'close');
     process.kill(victimPid, 'SIGKILL');
     await closed;
     await printed(server, /^Worker \d+ died \(SIGKILL\)/m); // until the primary knows, it may still hand it a new connection
+    send(COUNT / 2, COUNT); // while bob is away: the first half may all have reached him before the kill, this half cannot
 
     const before = lobbyEntries(bob);
     const back = await TestClient.connect(`${server.url}/`, await logIn(server.url, 'bob'), `room=${LOBBY}&after=${before.at(-1)!.seq}`);
