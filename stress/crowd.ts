@@ -106,10 +106,18 @@ async function flood(url: string, target: Target, perSecond: number, ms: number)
       while (result.sent < due) socket.send(JSON.stringify({ type: 'send', text: `flood ${result.sent++}` }));
     }, 10);
   });
-  if (socket.readyState === WebSocket.OPEN) {
-    socket.ping('done');
-    await once(socket, 'pong'); // every answer to the flood came before this
-  }
+  // Every frame gets one answer, in order, but a ping would not wait for them: the socket answers
+  // it at once, while the chat's answers may still be on their way (through lab 07's primary).
+  const answered = () => result.accepted + Object.values(result.errors).reduce((sum, count) => sum + count, 0);
+  await new Promise<void>((resolve) => {
+    const check = () => {
+      if (answered() < result.sent && socket.readyState === WebSocket.OPEN) return;
+      socket.off('message', check).off('close', check);
+      resolve();
+    };
+    socket.on('message', check).on('close', check);
+    check();
+  });
   return result;
 }
 
