@@ -2,8 +2,8 @@
  * Crashes, in every realtime lab: the real server, started as `npm run lab:NN` starts it (a child
  * process), is SIGKILLed at a random moment of a burst of chat messages (and, in labs 04 and 05,
  * of registrations), again and again. After each restart every log file parses line by line (no
- * torn line), and the messages of the killed run that reached its log are the first ones
- * delivered, in order. In labs 04 and 05, every account whose registration was confirmed (a 201)
+ * torn line), and the messages of the killed run that reached its log are those delivered, in
+ * order (the kill may fall between a message's log line and its delivery). In labs 04 and 05, every account whose registration was confirmed (a 201)
  * is there, unchanged, and logs in; a password never shows up in the server's output, its logs or
  * its accounts file. Whatever the killed server had started (lab 07's workers) exits with it.
  */
@@ -225,9 +225,12 @@ for (const lab of REALTIME_LABS) {
         linesChecked = [...logs.values()].reduce((sum, lines) => sum + lines.length, 0);
         const sender = lab.accounts ? 'chatter-ann' : 'user';
         const mine = [...logs.values()].flat().filter((line) => line.from === sender && line.text.startsWith(`r${round} `)).map((line) => line.text.split(' ', 2).join(' '));
-        assert.deepEqual(mine, run.delivered.slice(0, mine.length), `round ${round}: the log holds the first messages delivered, in order`);
+        // The kill may come between a message's log line and its delivery, either way round (in lab 07 the
+        // primary logs it while a worker delivers it): the two agree as far as both go.
+        const both = Math.min(mine.length, run.delivered.length);
+        assert.deepEqual(mine.slice(0, both), run.delivered.slice(0, both), `round ${round}: the log holds the messages delivered, in order`);
         logged += mine.length;
-        lost += run.delivered.length - mine.length;
+        lost += Math.max(0, run.delivered.length - mine.length);
         children += run.children;
         t.diagnostic(`round ${round}: killed after ${run.confirmed.length} registrations and ${run.delivered.length} messages; ${mine.length} of those in the log; peak ${mib(run.memory?.peak ?? 0)}`);
       }
