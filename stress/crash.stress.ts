@@ -3,9 +3,10 @@
  * process), is SIGKILLed at a random moment of a burst of chat messages (and, in labs 04 and 05,
  * of registrations), again and again. After each restart every log file parses line by line (no
  * torn line), and the messages of the killed run that reached its log are those delivered, in
- * order (the kill may fall between a message's log line and its delivery). In labs 04 and 05, every account whose registration was confirmed (a 201)
- * is there, unchanged, and logs in; a password never shows up in the server's output, its logs or
- * its accounts file. Whatever the killed server had started (lab 07's workers) exits with it.
+ * order (the kill may fall between a message's log line and its delivery). In labs 04 and 05,
+ * every account whose registration was confirmed (a 201) is there, unchanged, and logs in; a
+ * password never shows up in the server's output, its logs or its accounts file. Whatever the
+ * killed server had started (lab 07's workers) exits with it.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';

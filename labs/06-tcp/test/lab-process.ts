@@ -22,7 +22,8 @@ export interface LabProcess {
 export async function spawnLab(t: Pick<TestContext, 'after'>, dataDir: string, logDir: string): Promise<LabProcess> {
   const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_DIR: logDir, GATE: '' };
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: LAB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  // Not inherited: a server outliving a test process that was killed would hold the test runner's stderr open, and the runner would wait for it forever.
+  // Not inherited: a server outliving a test process that was killed would hold the test
+  // runner's stderr open, and the runner would wait for it forever.
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
